@@ -1,0 +1,16 @@
+/* Drop reason names, generated from the X-macro so they cannot drift from the enum. */
+#include "drop.h"
+
+const char *const fdx_drop_label[FDX_DROP__COUNT] = {
+    [FDX_DROP_NONE] = "none",
+#define FDX_X(name, label, doc) [FDX_DROP_##name] = label,
+    FDX_DROP_REASONS(FDX_X)
+#undef FDX_X
+};
+
+const char *const fdx_drop_doc[FDX_DROP__COUNT] = {
+    [FDX_DROP_NONE] = "not a drop",
+#define FDX_X(name, label, doc) [FDX_DROP_##name] = doc,
+    FDX_DROP_REASONS(FDX_X)
+#undef FDX_X
+};

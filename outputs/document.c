@@ -1,0 +1,485 @@
+/* Document encoder: ECS and pmacct schemas. Field names are listed in docs/fields.md. */
+#include "document.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+const char *fdx_ip_proto_name(uint8_t proto)
+{
+    switch (proto) {
+    case 0:
+        return "hopopt";
+    case 1:
+        return "icmp";
+    case 2:
+        return "igmp";
+    case 4:
+        return "ipv4";
+    case 6:
+        return "tcp";
+    case 17:
+        return "udp";
+    case 41:
+        return "ipv6";
+    case 47:
+        return "gre";
+    case 50:
+        return "esp";
+    case 51:
+        return "ah";
+    case 58:
+        return "ipv6-icmp";
+    case 89:
+        return "ospf";
+    case 103:
+        return "pim";
+    case 112:
+        return "vrrp";
+    case 132:
+        return "sctp";
+    default:
+        return NULL;
+    }
+}
+
+int64_t fdx_document_event_ms(const struct fdx_flow *f)
+{
+    if (fdx_flow_has(f, FDX_F_END)) {
+        return f->end_ms;
+    }
+    if (fdx_flow_has(f, FDX_F_START)) {
+        return f->start_ms;
+    }
+    return f->export_ms != 0 ? f->export_ms : f->recv_ms;
+}
+
+/* 64-bit mixing (the finaliser of SplitMix64); two lanes with different seeds give the
+ * 128-bit id. Not cryptographic: ids need to be stable and practically collision-free. */
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+static void absorb(uint64_t *h, uint64_t v, uint64_t k)
+{
+    *h = mix64(*h ^ (v + k));
+}
+
+void fdx_document_id(const struct fdx_flow *f, uint64_t *hi, uint64_t *lo)
+{
+    uint64_t words[16];
+    unsigned n = 0;
+    uint64_t w;
+    for (int i = 0; i < 16; i += 8) {
+        memcpy(&w, f->exporter.b + i, 8);
+        words[n++] = w;
+        memcpy(&w, f->src.b + i, 8);
+        words[n++] = w;
+        memcpy(&w, f->dst.b + i, 8);
+        words[n++] = w;
+    }
+    words[n++] = (uint64_t)f->domain_id << 32 | f->export_seq;
+    words[n++] = (uint64_t)f->src_port << 48 | (uint64_t)f->dst_port << 32 |
+                 (uint64_t)f->ip_proto << 24 | (uint64_t)f->proto << 16 | f->rec_index;
+    words[n++] = (uint64_t)f->start_ms;
+    words[n++] = (uint64_t)f->end_ms;
+    words[n++] = f->raw_bytes;
+    words[n++] = f->raw_packets;
+    words[n++] = (uint64_t)f->in_if << 32 | f->out_if;
+    words[n++] = (uint64_t)f->kind;
+    uint64_t a = 0x6a09e667f3bcc908ULL, b = 0xbb67ae8584caa73bULL;
+    for (unsigned i = 0; i < n; i++) {
+        absorb(&a, words[i], 0x9e3779b97f4a7c15ULL);
+        absorb(&b, words[i], 0xc2b2ae3d27d4eb4fULL);
+    }
+    *hi = a;
+    *lo = b;
+}
+
+static const char *dataset_name(uint8_t proto)
+{
+    switch (proto) {
+    case FDX_PROTO_NF5:
+    case FDX_PROTO_NF9:
+    case FDX_PROTO_IPFIX:
+        return "netflow_flow";
+    case FDX_PROTO_SFLOW5:
+        return "sflow_flow";
+    default:
+        return "flow";
+    }
+}
+
+static unsigned proto_version(uint8_t proto)
+{
+    static const unsigned v[FDX_PROTO__COUNT] = {0, 5, 9, 10, 5};
+    return proto < FDX_PROTO__COUNT ? v[proto] : 0;
+}
+
+static void ecs_event(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st)
+{
+    const struct fdx_flow *f = &s->flow;
+    bool metric = f->kind == FDX_KIND_COUNTERS;
+    fdx_jw_cstr(w, "event.kind", metric ? "metric" : "event");
+    fdx_jw_raw(w, "event.category", "[\"network\"]", 11);
+    fdx_jw_cstr(w, "event.action", metric ? "sflow_counters" : dataset_name(f->proto));
+    if (fdx_flow_has(f, FDX_F_START)) {
+        fdx_jw_time(w, "event.start", f->start_ms);
+    }
+    if (fdx_flow_has(f, FDX_F_END)) {
+        fdx_jw_time(w, "event.end", f->end_ms);
+    }
+    if (fdx_flow_has(f, FDX_F_START) && fdx_flow_has(f, FDX_F_END) && f->end_ms >= f->start_ms) {
+        /* ECS event.duration is in nanoseconds. */
+        fdx_jw_u64(w, "event.duration", (uint64_t)(f->end_ms - f->start_ms) * 1000000u);
+    }
+    fdx_jw_time(w, "event.created", f->recv_ms);
+    fdx_document_enrich_ecs(w, s, st, FDX_DOC_EVENT);
+}
+
+static void ecs_endpoint(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
+                         bool src)
+{
+    const struct fdx_flow *f = &s->flow;
+    if (fdx_flow_has(f, src ? FDX_F_SRC_ADDR : FDX_F_DST_ADDR)) {
+        fdx_jw_ip(w, src ? "source.ip" : "destination.ip", src ? &f->src : &f->dst);
+    }
+    if (fdx_flow_has(f, src ? FDX_F_SRC_PORT : FDX_F_DST_PORT)) {
+        fdx_jw_u64(w, src ? "source.port" : "destination.port", src ? f->src_port : f->dst_port);
+    }
+    if (fdx_flow_has(f, src ? FDX_F_SRC_MAC : FDX_F_DST_MAC)) {
+        fdx_jw_mac(w, src ? "source.mac" : "destination.mac", src ? f->src_mac : f->dst_mac);
+    }
+    /* The record's AS when it carries a meaningful one; a looked-up AS is the enricher's. */
+    uint32_t as = src ? f->src_as : f->dst_as;
+    bool looked_up = (s->enr.present & FDX_EBIT(src ? FDX_E_SRC_AS : FDX_E_DST_AS)) != 0;
+    if (!looked_up && as != 0 && fdx_flow_has(f, src ? FDX_F_SRC_AS : FDX_F_DST_AS)) {
+        fdx_jw_u64(w, src ? "source.as.number" : "destination.as.number", as);
+    }
+    fdx_document_enrich_ecs(w, s, st, src ? FDX_DOC_SOURCE : FDX_DOC_DESTINATION);
+}
+
+static void ecs_network(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st)
+{
+    const struct fdx_flow *f = &s->flow;
+    if (fdx_flow_has(f, FDX_F_IP_PROTO)) {
+        const char *name = fdx_ip_proto_name(f->ip_proto);
+        if (name != NULL) {
+            fdx_jw_cstr(w, "network.transport", name);
+        }
+        char num[4];
+        int n = snprintf(num, sizeof(num), "%u", f->ip_proto);
+        fdx_jw_str(w, "network.iana_number", num, (size_t)n);
+    }
+    if (f->ip_version == 4 || f->ip_version == 6) {
+        fdx_jw_cstr(w, "network.type", f->ip_version == 4 ? "ipv4" : "ipv6");
+    } else if (fdx_flow_has(f, FDX_F_SRC_ADDR)) {
+        fdx_jw_cstr(w, "network.type", fdx_addr_is_v4(&f->src) ? "ipv4" : "ipv6");
+    }
+    if (fdx_flow_has(f, FDX_F_BYTES)) {
+        fdx_jw_u64(w, "network.bytes", f->bytes);
+    }
+    if (fdx_flow_has(f, FDX_F_PACKETS)) {
+        fdx_jw_u64(w, "network.packets", f->packets);
+    }
+    if (fdx_flow_has(f, FDX_F_DIRECTION)) {
+        fdx_jw_cstr(w, "network.direction", f->direction == FDX_DIR_EGRESS ? "egress" : "ingress");
+    }
+    if (fdx_flow_has(f, FDX_F_SRC_VLAN)) {
+        fdx_jw_u64(w, "network.vlan.id", f->src_vlan);
+    }
+    fdx_document_enrich_ecs(w, s, st, FDX_DOC_NETWORK);
+}
+
+static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_doc_opts *o)
+{
+    const struct fdx_flow *f = &s->flow;
+    bool v4 = fdx_addr_is_v4(&f->src);
+    char tmp[FDX_ADDR_STRLEN + 8];
+    size_t n = fdx_addr_format(&f->exporter, tmp);
+    if (!fdx_addr_is_v4(&f->exporter)) {
+        memmove(tmp + 1, tmp, n);
+        tmp[0] = '[';
+        tmp[++n] = ']';
+        n++;
+    }
+    n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, ":%u", f->exporter_port);
+    fdx_jw_cstr(w, "netflow.type", f->kind == FDX_KIND_COUNTERS ? "sflow_counters"
+                                                               : dataset_name(f->proto));
+    fdx_jw_str(w, "netflow.exporter.address", tmp, n);
+    fdx_jw_u64(w, "netflow.exporter.source_id", f->domain_id);
+    fdx_jw_u64(w, "netflow.exporter.version", proto_version(f->proto));
+    if (f->export_ms != 0) {
+        fdx_jw_time(w, "netflow.exporter.timestamp", f->export_ms);
+    }
+    if (f->proto == FDX_PROTO_SFLOW5) {
+        fdx_jw_ip(w, "netflow.exporter.agent_address", &f->agent);
+    }
+    fdx_jw_u64(w, "netflow.exporter.sequence", f->export_seq);
+    if (fdx_flow_has(f, FDX_F_ENGINE)) {
+        fdx_jw_u64(w, "netflow.engine_type", f->engine_type);
+        fdx_jw_u64(w, "netflow.engine_id", f->engine_id);
+    }
+    if (fdx_flow_has(f, FDX_F_SAMPLING)) {
+        fdx_jw_u64(w, "netflow.sampling_interval", f->sampling_rate);
+    }
+    if (fdx_flow_has(f, FDX_F_BYTES) && f->bytes != f->raw_bytes) {
+        fdx_jw_u64(w, "netflow.octet_delta_count", f->raw_bytes);
+    }
+    if (fdx_flow_has(f, FDX_F_PACKETS) && f->packets != f->raw_packets) {
+        fdx_jw_u64(w, "netflow.packet_delta_count", f->raw_packets);
+    }
+    if (fdx_flow_has(f, FDX_F_IN_IF)) {
+        fdx_jw_u64(w, "netflow.ingress_interface", f->in_if);
+    }
+    if (fdx_flow_has(f, FDX_F_OUT_IF)) {
+        fdx_jw_u64(w, "netflow.egress_interface", f->out_if);
+    }
+    if (fdx_flow_has(f, FDX_F_TCP_FLAGS)) {
+        fdx_jw_u64(w, "netflow.tcp_control_bits", f->tcp_flags);
+    }
+    if (fdx_flow_has(f, FDX_F_TOS)) {
+        fdx_jw_u64(w, "netflow.ip_class_of_service", f->tos);
+    }
+    if (fdx_flow_has(f, FDX_F_ICMP)) {
+        fdx_jw_u64(w, "netflow.icmp_type", f->icmp_type);
+        fdx_jw_u64(w, "netflow.icmp_code", f->icmp_code);
+    }
+    if (fdx_flow_has(f, FDX_F_SRC_MASK)) {
+        fdx_jw_u64(w, v4 ? "netflow.source_ipv4_prefix_length" : "netflow.source_ipv6_prefix_length",
+                   f->src_mask);
+    }
+    if (fdx_flow_has(f, FDX_F_DST_MASK)) {
+        fdx_jw_u64(w, v4 ? "netflow.destination_ipv4_prefix_length"
+                         : "netflow.destination_ipv6_prefix_length",
+                   f->dst_mask);
+    }
+    if (fdx_flow_has(f, FDX_F_NEXT_HOP)) {
+        fdx_jw_ip(w, "netflow.ip_next_hop_address", &f->next_hop);
+    }
+    if (fdx_flow_has(f, FDX_F_BGP_NEXT_HOP)) {
+        fdx_jw_ip(w, "netflow.bgp_next_hop_address", &f->bgp_next_hop);
+    }
+    if (fdx_flow_has(f, FDX_F_SRC_AS)) {
+        fdx_jw_u64(w, "netflow.bgp_source_as_number", f->src_as);
+    }
+    if (fdx_flow_has(f, FDX_F_DST_AS)) {
+        fdx_jw_u64(w, "netflow.bgp_destination_as_number", f->dst_as);
+    }
+    if (fdx_flow_has(f, FDX_F_SRC_VLAN)) {
+        fdx_jw_u64(w, "netflow.vlan_id", f->src_vlan);
+    }
+    if (fdx_flow_has(f, FDX_F_DST_VLAN)) {
+        fdx_jw_u64(w, "netflow.post_vlan_id", f->dst_vlan);
+    }
+    if (fdx_flow_has(f, FDX_F_MPLS) && f->mpls_depth > 0) {
+        uint64_t labels[FDX_MPLS_MAX];
+        unsigned depth = FDX_MIN(f->mpls_depth, FDX_MPLS_MAX);
+        for (unsigned i = 0; i < depth; i++) {
+            labels[i] = f->mpls[i] >> 4; /* the 20-bit label */
+        }
+        fdx_jw_u64_array(w, "netflow.mpls_labels", labels, depth);
+    }
+    if (fdx_flow_has(f, FDX_F_END_REASON)) {
+        fdx_jw_u64(w, "netflow.flow_end_reason", f->end_reason);
+    }
+    if (fdx_flow_has(f, FDX_F_TTL)) {
+        fdx_jw_u64(w, "netflow.minimum_ttl", f->ttl);
+    }
+    if (fdx_flow_has(f, FDX_F_ETHERTYPE)) {
+        fdx_jw_u64(w, "netflow.ethernet_type", f->ethertype);
+    }
+    if (fdx_flow_has(f, FDX_F_FRAME_LEN)) {
+        fdx_jw_u64(w, "netflow.frame_length", f->frame_len);
+    }
+    if (fdx_flow_has(f, FDX_F_FLOW_LABEL)) {
+        fdx_jw_u64(w, "netflow.flow_label_ipv6", f->flow_label);
+    }
+    if (fdx_flow_has(f, FDX_F_FRAGMENT)) {
+        fdx_jw_u64(w, "netflow.fragment_offset", f->fragment);
+    }
+    if (fdx_flow_has(f, FDX_F_REV_BYTES)) {
+        fdx_jw_u64(w, "netflow.reverse_octet_delta_count", f->rev_bytes);
+    }
+    if (fdx_flow_has(f, FDX_F_REV_PACKETS)) {
+        fdx_jw_u64(w, "netflow.reverse_packet_delta_count", f->rev_packets);
+    }
+    if (fdx_flow_has(f, FDX_F_FLOW_ID)) {
+        fdx_jw_u64(w, "netflow.flow_id", f->flow_id);
+    }
+    if (fdx_flow_has(f, FDX_F_SAMPLER_ID)) {
+        fdx_jw_u64(w, "netflow.sampler_id", f->sampler_id);
+    }
+    if (fdx_flow_has(f, FDX_F_POST_NAT_SRC)) {
+        fdx_jw_ip(w, "netflow.post_nat_source_address", &f->post_nat_src);
+        fdx_jw_u64(w, "netflow.post_napt_source_transport_port", f->post_nat_src_port);
+    }
+    if (fdx_flow_has(f, FDX_F_POST_NAT_DST)) {
+        fdx_jw_ip(w, "netflow.post_nat_destination_address", &f->post_nat_dst);
+        fdx_jw_u64(w, "netflow.post_napt_destination_transport_port", f->post_nat_dst_port);
+    }
+    if (fdx_flow_has(f, FDX_F_FW_EVENT)) {
+        fdx_jw_u64(w, "netflow.firewall_event", f->fw_event);
+    }
+    if (o->extra_ies) {
+        fdx_document_extra_ies(w, s, "netflow");
+    }
+}
+
+static void encode_ecs(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
+                       const struct fdx_doc_opts *o)
+{
+    const struct fdx_flow *f = &s->flow;
+    fdx_jw_time(w, "@timestamp", fdx_document_event_ms(f));
+    ecs_event(w, s, st);
+    if (f->kind == FDX_KIND_COUNTERS) {
+        fdx_jw_ip(w, "observer.ip", &f->exporter);
+        fdx_document_enrich_ecs(w, s, st, FDX_DOC_OBSERVER);
+        fdx_document_counters_ecs(w, s);
+        ecs_netflow(w, s, o);
+        fdx_document_enrich_ecs(w, s, st, FDX_DOC_TAIL);
+        return;
+    }
+    ecs_endpoint(w, s, st, true);
+    ecs_endpoint(w, s, st, false);
+    ecs_network(w, s, st);
+    fdx_jw_ip(w, "observer.ip", &f->exporter);
+    fdx_document_enrich_ecs(w, s, st, FDX_DOC_OBSERVER);
+    ecs_netflow(w, s, o);
+    fdx_document_enrich_ecs(w, s, st, FDX_DOC_TAIL);
+}
+
+/* pmacct prints times as "YYYY-MM-DD HH:MM:SS.uuuuuu" (timestamps_since_epoch false). */
+static void pmacct_time(struct fdx_jw *w, const char *key, int64_t ms)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char tmp[40];
+    int n = snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d %02d:%02d:%02d.%06d", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     (int)(ms % 1000) * 1000);
+    fdx_jw_str(w, key, tmp, (size_t)n);
+}
+
+static void encode_pmacct(struct fdx_jw *w, const struct fdx_slot *s,
+                          const struct fdx_intern *st)
+{
+    const struct fdx_flow *f = &s->flow;
+    fdx_jw_cstr(w, "event_type", "purge");
+    fdx_jw_ip(w, "peer_ip_src", &f->exporter);
+    if (fdx_flow_has(f, FDX_F_IN_IF)) {
+        fdx_jw_u64(w, "iface_in", f->in_if);
+    }
+    if (fdx_flow_has(f, FDX_F_OUT_IF)) {
+        fdx_jw_u64(w, "iface_out", f->out_if);
+    }
+    if (fdx_flow_has(f, FDX_F_SRC_ADDR)) {
+        fdx_jw_ip(w, "ip_src", &f->src);
+    }
+    if (fdx_flow_has(f, FDX_F_DST_ADDR)) {
+        fdx_jw_ip(w, "ip_dst", &f->dst);
+    }
+    if (fdx_flow_has(f, FDX_F_SRC_MASK)) {
+        fdx_jw_u64(w, "mask_src", f->src_mask);
+    }
+    if (fdx_flow_has(f, FDX_F_DST_MASK)) {
+        fdx_jw_u64(w, "mask_dst", f->dst_mask);
+    }
+    if (fdx_flow_has(f, FDX_F_SRC_PORT)) {
+        fdx_jw_u64(w, "port_src", f->src_port);
+    }
+    if (fdx_flow_has(f, FDX_F_DST_PORT)) {
+        fdx_jw_u64(w, "port_dst", f->dst_port);
+    }
+    if (fdx_flow_has(f, FDX_F_SRC_MAC)) {
+        fdx_jw_mac(w, "mac_src", f->src_mac);
+    }
+    if (fdx_flow_has(f, FDX_F_DST_MAC)) {
+        fdx_jw_mac(w, "mac_dst", f->dst_mac);
+    }
+    if (fdx_flow_has(f, FDX_F_SRC_VLAN)) {
+        fdx_jw_u64(w, "vlan_in", f->src_vlan);
+    }
+    if (fdx_flow_has(f, FDX_F_DST_VLAN)) {
+        fdx_jw_u64(w, "vlan_out", f->dst_vlan);
+    }
+    if (fdx_flow_has(f, FDX_F_SRC_AS)) {
+        fdx_jw_u64(w, "as_src", f->src_as);
+    }
+    if (fdx_flow_has(f, FDX_F_DST_AS)) {
+        fdx_jw_u64(w, "as_dst", f->dst_as);
+    }
+    if (fdx_flow_has(f, FDX_F_BGP_NEXT_HOP)) {
+        fdx_jw_ip(w, "peer_ip_dst", &f->bgp_next_hop);
+    }
+    if (fdx_flow_has(f, FDX_F_TCP_FLAGS)) {
+        char num[4];
+        int n = snprintf(num, sizeof(num), "%u", f->tcp_flags);
+        fdx_jw_str(w, "tcp_flags", num, (size_t)n);
+    }
+    if (fdx_flow_has(f, FDX_F_IP_PROTO)) {
+        const char *name = fdx_ip_proto_name(f->ip_proto);
+        char num[4];
+        if (name == NULL) {
+            snprintf(num, sizeof(num), "%u", f->ip_proto);
+            name = num;
+        }
+        fdx_jw_cstr(w, "ip_proto", name);
+    }
+    if (fdx_flow_has(f, FDX_F_TOS)) {
+        fdx_jw_u64(w, "tos", f->tos);
+    }
+    if (fdx_flow_has(f, FDX_F_SAMPLING)) {
+        fdx_jw_u64(w, "sampling_rate", f->sampling_rate);
+    }
+    if (fdx_flow_has(f, FDX_F_START)) {
+        pmacct_time(w, "timestamp_start", f->start_ms);
+    }
+    if (fdx_flow_has(f, FDX_F_END)) {
+        pmacct_time(w, "timestamp_end", f->end_ms);
+    }
+    pmacct_time(w, "timestamp_arrival", f->recv_ms);
+    fdx_jw_u64(w, "packets", f->packets);
+    fdx_jw_u64(w, "flows", 1);
+    fdx_jw_u64(w, "bytes", f->bytes);
+    fdx_document_enrich_pmacct(w, s, st);
+}
+
+int fdx_document_encode(struct fdx_doc_batch *d, const struct fdx_slot *s,
+                        const struct fdx_intern *strings, const struct fdx_doc_opts *o)
+{
+    if (d->n >= d->cap) {
+        return -ENOBUFS;
+    }
+    size_t start = d->body.len;
+    struct fdx_jw w;
+    fdx_jw_begin(&w, &d->body);
+    if (o->schema == FDX_SCHEMA_PMACCT) {
+        encode_pmacct(&w, s, strings);
+    } else {
+        encode_ecs(&w, s, strings, o);
+    }
+    int rc = fdx_jw_end(&w);
+    if (rc == 0) {
+        rc = fdx_buf_append(&d->body, "\n", 1);
+    }
+    if (rc != 0) {
+        d->body.len = start; /* nothing half-written stays in the body */
+        return rc;
+    }
+    struct fdx_doc_meta *m = &d->meta[d->n++];
+    m->off = (uint32_t)start;
+    m->len = (uint32_t)(d->body.len - start - 1);
+    m->event_ms = fdx_document_event_ms(&s->flow);
+    m->kind = s->flow.kind;
+    fdx_document_id(&s->flow, &m->id_hi, &m->id_lo);
+    return 0;
+}

@@ -1,0 +1,54 @@
+/* Hand-rolled JSON writer for the hot path (json-c stays off it). Keys may be dotted paths
+ * ("source.geo.location"): the writer opens and closes the nested objects as the path changes,
+ * so a schema table emits nested ECS documents field by field. Fields that share a parent
+ * must be written consecutively (the schema tables are ordered that way). The caller reserves
+ * nothing: every call grows the buffer within its bound and records -ENOSPC in err. */
+#ifndef FDX_JSON_WRITER_H
+#define FDX_JSON_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "buf.h"
+
+#define FDX_JW_DEPTH 8
+
+struct fdx_jw {
+    struct fdx_buf *b;
+    int err;               /* first error (negative errno); 0 while all appends succeeded */
+    unsigned depth;        /* open objects below the root */
+    bool first[FDX_JW_DEPTH + 1]; /* no member written yet at this depth */
+    const char *seg[FDX_JW_DEPTH];   /* names of the open objects (pointers into keys) */
+    uint8_t seg_len[FDX_JW_DEPTH];
+};
+
+/* Starts a document: "{". */
+void fdx_jw_begin(struct fdx_jw *w, struct fdx_buf *b);
+/* Closes every open object and the document; returns w->err. */
+int fdx_jw_end(struct fdx_jw *w);
+
+void fdx_jw_str(struct fdx_jw *w, const char *key, const char *s, size_t len);
+void fdx_jw_cstr(struct fdx_jw *w, const char *key, const char *s);
+void fdx_jw_u64(struct fdx_jw *w, const char *key, uint64_t v);
+void fdx_jw_i64(struct fdx_jw *w, const char *key, int64_t v);
+void fdx_jw_f64(struct fdx_jw *w, const char *key, double v);
+void fdx_jw_bool(struct fdx_jw *w, const char *key, bool v);
+void fdx_jw_ip(struct fdx_jw *w, const char *key, const struct fdx_addr *a);
+void fdx_jw_mac(struct fdx_jw *w, const char *key, const uint8_t mac[6]);
+/* RFC 3339 UTC with milliseconds: "2026-11-23T14:55:26.123Z". */
+void fdx_jw_time(struct fdx_jw *w, const char *key, int64_t epoch_ms);
+/* Hex string of bytes ("0a1b…"), for opaque IEs. */
+void fdx_jw_hex(struct fdx_jw *w, const char *key, const uint8_t *p, size_t len);
+/* A geo_point {"lat": …, "lon": …}. */
+void fdx_jw_geo(struct fdx_jw *w, const char *key, double lat, double lon);
+/* Array of unsigned integers. */
+void fdx_jw_u64_array(struct fdx_jw *w, const char *key, const uint64_t *v, size_t n);
+/* Raw JSON text as the value (must be valid JSON). */
+void fdx_jw_raw(struct fdx_jw *w, const char *key, const char *json, size_t len);
+
+/* Appends s as a JSON string body (no quotes), escaping as RFC 8259 requires. */
+void fdx_json_escape(struct fdx_buf *b, const char *s, size_t len, int *err);
+
+#endif
