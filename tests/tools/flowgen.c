@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ struct options {
     uint32_t template_every;
     uint32_t sampling_rate;
     int sndbuf;
+    bool allow_remote; /* lab use only (docker compose): any destination, host names resolved */
 };
 
 static void usage(FILE *out)
@@ -45,6 +47,7 @@ static void usage(FILE *out)
             "  --tuples T           distinct 5-tuples per exporter (default 100000)\n"
             "  --template-every N   v9/IPFIX: template in every Nth datagram (default 20)\n"
             "  --sampling N         sFlow sampling rate (default 1000)\n"
+            "  --allow-remote       allow a non-loopback destination or a host name (lab use)\n"
             "Prints datagrams, records and elapsed seconds when done.\n");
 }
 
@@ -73,7 +76,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"flows", required_argument, NULL, 'f'},    {"exporters", required_argument, NULL, 'e'},
         {"tuples", required_argument, NULL, 'u'},   {"template-every", required_argument, NULL, 'T'},
         {"sampling", required_argument, NULL, 's'}, {"sndbuf", required_argument, NULL, 'b'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"allow-remote", no_argument, NULL, 'R'},   {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     *o = (struct options){.proto = FLOWGEN_V5, .count = 10000, .duration_s = 60, .exporters = 1,
                           .tuples = 100000, .template_every = 20, .sampling_rate = 1000,
@@ -122,6 +126,9 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'b':
             o->sndbuf = (int)strtol(optarg, NULL, 10);
             break;
+        case 'R':
+            o->allow_remote = true;
+            break;
         case 'h':
             usage(stdout);
             exit(0);
@@ -157,8 +164,10 @@ static int64_t wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Loopback destinations only: this tool is for tests and benchmarks on one machine. */
-static int parse_dest(const char *text, struct sockaddr_storage *ss, socklen_t *len)
+/* Loopback destinations only, unless allow_remote: this tool is for tests and benchmarks on
+ * one machine, and for the lab stack where the collector is another container. */
+static int parse_dest(const char *text, bool allow_remote, struct sockaddr_storage *ss,
+                      socklen_t *len)
 {
     char host[64];
     const char *colon = strrchr(text, ':');
@@ -174,6 +183,17 @@ static int parse_dest(const char *text, struct sockaddr_storage *ss, socklen_t *
     }
     int port = atoi(colon + 1);
     memset(ss, 0, sizeof(*ss));
+    if (allow_remote) {
+        struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM};
+        struct addrinfo *res = NULL;
+        if (getaddrinfo(h, colon + 1, &hints, &res) != 0 || res == NULL) {
+            return -EINVAL;
+        }
+        memcpy(ss, res->ai_addr, res->ai_addrlen);
+        *len = res->ai_addrlen;
+        freeaddrinfo(res);
+        return 0;
+    }
     struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
     struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
     if (inet_pton(AF_INET, h, &in4->sin_addr) == 1) {
@@ -197,17 +217,18 @@ static int parse_dest(const char *text, struct sockaddr_storage *ss, socklen_t *
     return -EINVAL;
 }
 
-static int open_socket(const struct sockaddr_storage *dst, unsigned exporter, int sndbuf)
+/* exporter < 0: no bind (the kernel picks the source address). */
+static int open_socket(const struct sockaddr_storage *dst, int exporter, int sndbuf)
 {
     int fd = socket(dst->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         return -errno;
     }
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
-    if (dst->ss_family == AF_INET) {
+    if (dst->ss_family == AF_INET && exporter >= 0) {
         /* Each exporter sends from its own loopback address: 127.0.0.1, 127.0.0.2, … */
         struct sockaddr_in src = {.sin_family = AF_INET};
-        src.sin_addr.s_addr = htonl(0x7f000001u + exporter);
+        src.sin_addr.s_addr = htonl(0x7f000001u + (uint32_t)exporter);
         if (bind(fd, (struct sockaddr *)&src, sizeof(src)) != 0) {
             int rc = -errno;
             close(fd);
@@ -302,14 +323,14 @@ int main(int argc, char **argv)
         }
         pcap_write_header(pcap);
     } else {
-        int rc = parse_dest(o.dest, &dst, &dst_len);
+        int rc = parse_dest(o.dest, o.allow_remote, &dst, &dst_len);
         if (rc != 0) {
             fprintf(stderr, "flowgen: --dest %s: %s\n", o.dest,
                     rc == -EPERM ? "only loopback destinations are allowed" : "expected ADDR:PORT");
             return 2;
         }
         for (unsigned e = 0; e < o.exporters; e++) {
-            fds[e] = open_socket(&dst, e, o.sndbuf);
+            fds[e] = open_socket(&dst, o.allow_remote ? -1 : (int)e, o.sndbuf);
             if (fds[e] < 0) {
                 fprintf(stderr, "flowgen: socket for exporter %u: %s\n", e, strerror(-fds[e]));
                 return 1;
