@@ -99,13 +99,7 @@ def main():
         vis("flowdex-exporters", "flowdex: flows by exporter", "table",
             [{"id": "1", "enabled": True, "type": "count", "schema": "metric", "params": {}},
              terms("observer.ip", "bucket", 20)], table_params()),
-        vis("flowdex-interface-octets", "flowdex: interface input octets (sFlow counters)",
-            "line", [{"id": "1", "enabled": True, "type": "max", "schema": "metric",
-                      "params": {"field": "@timestamp"}}, date_histogram()],
-            line_params(), view=COUNTERS_VIEW),
     ]
-    # The counters chart plots document times only; keep it simple and schema-independent.
-    panels.pop()
     objs.extend(panels)
     grid = []
     refs = []
