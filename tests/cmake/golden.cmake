@@ -43,3 +43,11 @@ add_test(NAME golden.compare_selftest
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/golden/test_compare.py
                  $<TARGET_FILE:decode_dump> ${FDX_CORPUS_DIR}/netflow5/graylog__netflow5.pcap)
 set_tests_properties(golden.compare_selftest PROPERTIES LABELS golden SKIP_RETURN_CODE 77)
+
+# --- NetFlow v5 and shared unit tests -----------------------------------------------------------
+# pktgen.c (datagram builders) and decode_harness.c (decode context + one batch) are shared
+# by decoder tests and fuzz targets: add them as extra sources.
+set(FDX_PKTGEN_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/pktgen.c
+    ${CMAKE_CURRENT_SOURCE_DIR}/unit/decode_harness.c)
+fdx_unit_test(test_netflow_v5 ${FDX_PKTGEN_SOURCES})
+fdx_unit_test(test_timeconv)
