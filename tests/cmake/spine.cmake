@@ -10,7 +10,7 @@ target_link_libraries(test_spine_docs PRIVATE fdx_spine)
 target_compile_definitions(test_spine_docs PRIVATE FDX_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 
 # End to end: flowdex on loopback, driven by Python (standard library only).
-foreach(e2e netflow5_loopback malformed check_config ipv6_loopback replay)
+foreach(e2e netflow5_loopback malformed check_config ipv6_loopback replay reload)
   add_test(NAME e2e.${e2e}
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_e2e_${e2e}.py
                    $<TARGET_FILE:flowdex> ${FDX_CORPUS_DIR})
