@@ -1,6 +1,7 @@
 /* The SPSC burst ring: single-threaded semantics (capacity, FIFO, partial bursts, index
  * wrap) and a bounded two-thread run checking every pointer arrives once and in order. */
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 
 #include "check.h"
@@ -70,7 +71,7 @@ static void test_index_wrap(void)
     fdx_ring_fini(&r);
 }
 
-#define STRESS_ITEMS 2000000u
+#define STRESS_ITEMS 300000u
 #define STRESS_DEADLINE_MS 60000
 
 struct stress {
@@ -93,7 +94,11 @@ static void *stress_producer(void *arg)
         if (next + n - 1 > STRESS_ITEMS) {
             n = (unsigned)(STRESS_ITEMS - next + 1);
         }
-        next += fdx_ring_push_burst(&s->r, burst, n);
+        unsigned pushed = fdx_ring_push_burst(&s->r, burst, n);
+        if (pushed == 0) {
+            sched_yield(); /* full: let the consumer run (2 shared cores) */
+        }
+        next += pushed;
     }
     return NULL;
 }
@@ -109,6 +114,9 @@ static void test_two_thread_stress(void)
     void *out[16];
     while (expect <= STRESS_ITEMS && fdx_time_mono_ms() < s.deadline) {
         unsigned n = fdx_ring_pop_burst(&s.r, out, 1 + (unsigned)(expect % 16));
+        if (n == 0) {
+            sched_yield(); /* empty: let the producer run */
+        }
         for (unsigned i = 0; i < n; i++) {
             if (out[i] != ptr(expect)) {
                 s.out_of_order++;
