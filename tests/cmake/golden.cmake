@@ -71,3 +71,6 @@ target_include_directories(pcap_to_seeds PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/too
 target_link_libraries(pcap_to_seeds PRIVATE fdx_decoders PkgConfig::PCAP)
 fdx_unit_test(test_document ${FDX_PKTGEN_SOURCES})
 fdx_unit_test(test_json_writer)
+fdx_unit_test(test_pcap_udp tools/pcap_udp.c unit/pktgen.c)
+target_include_directories(test_pcap_udp PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/tools)
+target_link_libraries(test_pcap_udp PRIVATE PkgConfig::PCAP)
