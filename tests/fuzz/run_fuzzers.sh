@@ -47,6 +47,7 @@ failed=0
 for exe in "${targets[@]}"; do
     name=$(basename "$exe")
     out="$work/new/$name"
+    rm -rf "${artifacts:?}/$name"
     mkdir -p "$out" "$artifacts/$name"
     dirs=("$out")
     if [ -d "$root/tests/fuzz/corpus/$name" ]; then
