@@ -399,9 +399,15 @@ int main(int argc, char **argv)
     if (pcap != NULL) {
         fclose(pcap);
     }
-    printf("datagrams %llu records %llu seconds %.3f datagrams_per_s %.0f records_per_s %.0f "
-           "send_retries %llu\n",
-           (unsigned long long)sent, (unsigned long long)records, elapsed,
+    uint64_t packets = 0, bytes = 0;
+    for (unsigned i = 0; i < o.exporters; i++) {
+        packets += st[i].total_packets;
+        bytes += st[i].total_bytes;
+    }
+    printf("datagrams %llu records %llu packets %llu bytes %llu seconds %.3f datagrams_per_s %.0f "
+           "records_per_s %.0f send_retries %llu\n",
+           (unsigned long long)sent, (unsigned long long)records, (unsigned long long)packets,
+           (unsigned long long)bytes, elapsed,
            elapsed > 0 ? (double)sent / elapsed : 0, elapsed > 0 ? (double)records / elapsed : 0,
            (unsigned long long)send_errors);
     return 0;

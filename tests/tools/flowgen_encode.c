@@ -105,6 +105,10 @@ static void next_flow(struct flowgen_state *st, struct flowgen_flow *f)
     f->tos = 0;
     f->in_if = (uint32_t)(1 + (h >> 30) % 8);
     f->out_if = (uint32_t)(1 + (h >> 34) % 8);
+    if (st->proto != FLOWGEN_SFLOW) {
+        st->total_packets += f->packets;
+        st->total_bytes += f->bytes;
+    }
 }
 
 static size_t build_v5(struct flowgen_state *st, uint8_t *out, unsigned n)
@@ -326,6 +330,8 @@ static size_t build_sflow(struct flowgen_state *st, uint8_t *out, unsigned n)
             frame_len = 64;
         }
         uint16_t ip_len = (uint16_t)(frame_len - 18);
+        st->total_packets += 1;
+        st->total_bytes += frame_len;
         uint32_t sample_seq = (uint32_t)(st->datagrams * n + i);
         p = put32(p, 1); /* flow_sample, enterprise 0 */
         p = put32(p, 32 + 8 + 16 + 56);

@@ -20,6 +20,8 @@ struct flowgen_state {
     uint64_t datagrams;        /* datagrams built so far */
     int64_t start_unix_ms;     /* wall clock at start; export times advance from here */
     int64_t now_ms;            /* export time of the datagram being built */
+    uint64_t total_packets;    /* packets and bytes of all records built, as encoded (sFlow: */
+    uint64_t total_bytes;      /*   one packet of frame length per sample) */
 };
 
 /* Largest datagram the builders make. */
