@@ -16,3 +16,12 @@ foreach(_cap tcpdump__sflow_multiple_counter_30_pdus derived__v5_v9_ipfix_sflow)
                    ${FDX_CORPUS_DIR}/mixed/${_cap}.pcap)
   set_tests_properties(golden.sflow.mixed.${_cap} PROPERTIES LABELS golden SKIP_RETURN_CODE 77)
 endforeach()
+
+# Side by side with pmacct's sfacctd (loopback, bounded, stopped by PID): same 5-tuple totals.
+foreach(_cap gen-pmacct_sfprobe akvorado__data-1140 telegraf__sflow_issue_15918)
+  add_test(NAME e2e.sflow_vs_sfacctd.${_cap}
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/integration/sflow_vs_sfacctd.py
+                   $<TARGET_FILE:decode_dump> ${FDX_CORPUS_DIR}/sflow/${_cap}.pcap)
+  set_tests_properties(e2e.sflow_vs_sfacctd.${_cap} PROPERTIES LABELS e2e TIMEOUT 60
+                       SKIP_RETURN_CODE 77)
+endforeach()
