@@ -95,6 +95,18 @@ static void test_counters_document(void)
                  "\"processor\":{\"cpu_5s_pct\":12.5,\"cpu_1m_pct\":0.5,"
                  "\"memory_total_bytes\":4096,\"memory_free_bytes\":1024}}}}");
     fdx_buf_fini(&b);
+
+    /* The whole ECS document: a metric event with the counters and the sFlow identity. */
+    struct fdx_doc_batch *d = fdx_doc_batch_new(4, 1 << 16);
+    struct fdx_doc_opts o = {.schema = FDX_SCHEMA_ECS, .extra_ies = true};
+    CHECK_EQ_U64(fdx_document_encode(d, &batch->slot[0], NULL, &o), 0);
+    fdx_buf_putc(&d->body, '\0');
+    CHECK_TRUE(strstr(d->body.p, "\"kind\":\"metric\"") != NULL);
+    CHECK_TRUE(strstr(d->body.p, "\"action\":\"sflow_counters\"") != NULL);
+    CHECK_TRUE(strstr(d->body.p, "\"interface\":{\"index\":12,") != NULL);
+    CHECK_TRUE(strstr(d->body.p, "\"agent_address\":\"10.0.0.1\"") != NULL);
+    CHECK_TRUE(strstr(d->body.p, "\"source\":") == NULL); /* no flow endpoints */
+    fdx_doc_batch_free(d);
     fdx_decode_ctx_fini(&ctx);
     fdx_batch_free(batch);
     free(c);
