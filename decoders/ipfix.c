@@ -120,6 +120,12 @@ size_t fdx_ipfix_decode(struct fdx_decode_ctx *ctx, const struct fdx_datagram *d
             fdx_decode_count(ctx, FDX_DROP_BAD_LENGTH, 1);
             break;
         }
+        if (len - 4u > fdx_rd_left(&msg) && len - 4u <= fdx_rd_left(&msg) + fdx_rd_left(&rd)) {
+            /* The last set ends past the message length but inside the datagram: an exporter
+             * that under-counts the message length (corpus: telegraf issue_14370). Trust
+             * the set, which the datagram bounds. */
+            msg.end = rd.end;
+        }
         struct fdx_rd body = fdx_rd_sub(&msg, len - 4u);
         if (body.err) {
             fdx_decode_count(ctx, FDX_DROP_TRUNCATED, 1);

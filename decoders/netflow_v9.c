@@ -113,6 +113,9 @@ size_t fdx_nf9_decode(struct fdx_decode_ctx *ctx, const struct fdx_datagram *dg)
     while (fdx_rd_left(&rd) >= 4) {
         uint16_t id = fdx_rd_u16(&rd);
         uint16_t len = fdx_rd_u16(&rd);
+        if (id == 0 && len == 0) {
+            break; /* zero fill after the last flowset (logstash cisco_aci, paloalto_81) */
+        }
         if (len < 4) {
             fdx_decode_count(ctx, FDX_DROP_BAD_LENGTH, 1);
             break;
