@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "document.h"
+#include "json_writer.h"
 #include "decode.h"
 #include "dispatch.h"
 #include "exporter.h"
@@ -344,6 +346,19 @@ static void test_varlen_enterprise_reverse(void)
     CHECK_EQ_U64(s->extra.ie[2].pen, 35632);
     CHECK_EQ_U64(s->extra.ie[2].len, 300);
     CHECK_EQ_U64(all_drops(&e), 0);
+    /* Rendered as netflow.<iana name>, typed; unknown enterprise elements as hex. */
+    struct fdx_buf buf;
+    fdx_buf_init(&buf, 1 << 16);
+    struct fdx_jw w;
+    fdx_jw_begin(&w, &buf);
+    fdx_jw_cstr(&w, "netflow.type", "ipfix");
+    fdx_document_extra_ies(&w, s, "netflow");
+    CHECK_EQ_I64(fdx_jw_end(&w), 0);
+    fdx_buf_append(&buf, "", 1);
+    CHECK_TRUE(strstr(buf.p, "\"interface_name\":\"eth0\"") != NULL);
+    CHECK_TRUE(strstr(buf.p, "\"reverse_source_transport_port\":8080") != NULL);
+    CHECK_TRUE(strstr(buf.p, "\"pen35632_42\":\"787878") != NULL);
+    fdx_buf_fini(&buf);
     /* A variable-length field whose length runs past the set: one record drop. */
     ipfix_hdr(&p, 1700000002, 0, 1);
     set_begin(&p, 500);
