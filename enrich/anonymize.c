@@ -40,7 +40,7 @@ static const struct fdx_cfg_key anon_keys[] = {
      "truncate: IPv4 bits kept (24 zeroes the last octet)"},
     {"ipv6_prefix", FDX_CFG_UINT, "64", offsetof(struct anon_conf, ipv6_prefix), 0, 128, NULL,
      "truncate: IPv6 bits kept (64 zeroes the last four hextets)"},
-    {"key_file", FDX_CFG_PATH, "\"\"", offsetof(struct anon_conf, key_file), 0, 0, NULL,
+    {"key_file", FDX_CFG_STRING, "\"\"", offsetof(struct anon_conf, key_file), 0, 0, NULL,
      "cryptopan: file holding the 32-byte secret key (raw, or 64 hex digits)"},
     {"addresses", FDX_CFG_STRLIST, "[\"source\",\"destination\"]",
      offsetof(struct anon_conf, addresses), 0, 0, NULL,

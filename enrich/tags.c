@@ -152,9 +152,6 @@ static int apply_rules(struct sensor *s, struct json_object *rules, struct fdx_e
         }
         bool hit = regexec(&re, s->name, 0, NULL, 0) == 0;
         regfree(&re);
-        if (!hit) {
-            continue;
-        }
         json_object_object_foreach(fields, key, val)
         {
             if (fdx_enrich_check_field(key, "tags.sensor_rules.fields", err) != 0) {
@@ -164,6 +161,9 @@ static int apply_rules(struct sensor *s, struct json_object *rules, struct fdx_e
                 fdx_err_set(err, "config: \"tags.sensor_rules[%zu].fields.%s\": expected a "
                                  "string", i, key);
                 return -EINVAL;
+            }
+            if (!hit) {
+                continue;
             }
             unsigned k = 0;
             while (k < s->nfields && strcmp(s->f[k].key, key) != 0) {
@@ -200,6 +200,14 @@ static int build_sensors(struct tags_state *st, const struct tags_conf *c, struc
         need_type(c->sensor_rules, json_type_array, "sensor_rules", "an array", err) != 0) {
         return -EINVAL;
     }
+    /* Every rule is checked even when no sensor name matches it (a probe name). */
+    struct sensor probe = {.name = ""};
+    int rc = apply_rules(&probe, c->sensor_rules, err);
+    probe.name = NULL;
+    sensor_fini(&probe);
+    if (rc != 0) {
+        return rc;
+    }
     size_t n = c->sensors ? (size_t)json_object_object_length(c->sensors) : 0;
     st->sensors = calloc(n ? n : 1, sizeof(*st->sensors));
     if (st->sensors == NULL) {
@@ -220,7 +228,7 @@ static int build_sensors(struct tags_state *st, const struct tags_conf *c, struc
             if (s->name == NULL) {
                 return -ENOMEM;
             }
-            int rc = apply_rules(s, c->sensor_rules, err);
+            rc = apply_rules(s, c->sensor_rules, err);
             if (rc != 0) {
                 return rc;
             }

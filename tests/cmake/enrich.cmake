@@ -24,3 +24,4 @@ function(fdx_enrich_test name)
 endfunction()
 
 fdx_enrich_test(test_enrich_crypto)
+fdx_enrich_test(test_enrich_stages)
