@@ -25,3 +25,5 @@ endfunction()
 
 fdx_enrich_test(test_enrich_crypto)
 fdx_enrich_test(test_enrich_stages)
+fdx_enrich_test(test_enrich_mmdb)
+target_link_libraries(test_enrich_mmdb PRIVATE m)

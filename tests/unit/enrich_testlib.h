@@ -13,6 +13,7 @@
 #include "batch.h"
 #include "cfg.h"
 #include "counters.h"
+#include "document.h"
 #include "intern.h"
 #include "stage.h"
 
@@ -146,6 +147,61 @@ static inline void twrite(const char *path, const char *text)
         fputs(text, f);
         fclose(f);
     }
+}
+
+/* Encodes the slot as a document and parses it back (caller puts the result). */
+static inline struct json_object *tdoc(const struct fdx_slot *s, const struct fdx_intern *st,
+                                       enum fdx_schema schema)
+{
+    struct fdx_doc_batch *d = fdx_doc_batch_new(4, 1 << 16);
+    struct fdx_doc_opts o = {schema, true};
+    struct json_object *j = NULL;
+    if (fdx_document_encode(d, s, st, &o) == 0) {
+        j = json_tokener_parse(d->body.p + d->meta[0].off);
+        if (j == NULL) {
+            fprintf(stderr, "not JSON: %.*s\n", (int)d->meta[0].len, d->body.p + d->meta[0].off);
+        }
+    }
+    fdx_doc_batch_free(d);
+    return j;
+}
+
+/* Member at a dotted path of nested objects ("source.geo.country_iso_code"), or NULL. */
+static inline struct json_object *jget(struct json_object *o, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", path);
+    char *save = NULL;
+    for (char *k = strtok_r(buf, ".", &save); k != NULL && o != NULL;
+         k = strtok_r(NULL, ".", &save)) {
+        struct json_object *next = NULL;
+        if (!json_object_is_type(o, json_type_object) ||
+            !json_object_object_get_ex(o, k, &next)) {
+            return NULL;
+        }
+        o = next;
+    }
+    return o;
+}
+
+static inline const char *jstr_at(struct json_object *o, const char *path)
+{
+    struct json_object *v = jget(o, path);
+    return v != NULL && json_object_is_type(v, json_type_string) ? json_object_get_string(v)
+                                                                 : "(absent)";
+}
+
+static inline int64_t jint_at(struct json_object *o, const char *path)
+{
+    struct json_object *v = jget(o, path);
+    return v != NULL && json_object_is_type(v, json_type_int) ? json_object_get_int64(v)
+                                                              : INT64_MIN;
+}
+
+static inline double jdbl_at(struct json_object *o, const char *path)
+{
+    struct json_object *v = jget(o, path);
+    return v != NULL ? json_object_get_double(v) : -999.0;
 }
 
 #endif
