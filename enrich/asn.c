@@ -45,7 +45,7 @@ struct asn {
     bool organizations, always, absent;
     struct fdx_lcache *cache;
     struct fdx_intern *strings;
-    uint32_t intern_seen;
+    uint32_t intern_gen; /* intern table generation the cached ids belong to */
     unsigned worker;
     fdx_counter found, not_found, kept;
 };
@@ -138,8 +138,9 @@ static void asn_process(void *self, struct fdx_batch *batch)
     if (st == NULL) {
         return;
     }
-    if (fdx_intern_count(st) < a->intern_seen) {
+    if (fdx_intern_generation(st) != a->intern_gen) {
         fdx_lcache_clear(a->cache);
+        a->intern_gen = fdx_intern_generation(st);
     }
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];
@@ -153,7 +154,6 @@ static void asn_process(void *self, struct fdx_batch *batch)
             enrich_side(a, st, s, false);
         }
     }
-    a->intern_seen = fdx_intern_count(st);
 }
 
 static int asn_reload(void *self, const void *conf, struct fdx_err *err)

@@ -15,22 +15,44 @@ int fdx_prefix_list_parse(struct fdx_prefix_list *out, const struct fdx_strlist 
         return -ENOMEM;
     }
     for (size_t i = 0; i < l->n; i++) {
-        if (fdx_addr_parse_prefix(l->v[i], &out->p[i].addr, &out->p[i].bits) != 0) {
+        struct fdx_addr a;
+        unsigned bits;
+        if (fdx_addr_parse_prefix(l->v[i], &a, &bits) != 0) {
             fdx_err_set(err, "config: \"%s\": \"%s\" is not valid (expected an address or "
                              "CIDR prefix such as 10.0.0.0/8 or fc00::/7)",
                         what, l->v[i]);
             fdx_prefix_list_fini(out);
             return -EINVAL;
         }
+        struct fdx_prefix *p = &out->p[i];
+        fdx_addr_halves(&a, &p->hi, &p->lo);
+        p->mhi = bits == 0 ? 0 : bits >= 64 ? ~0ULL : ~0ULL << (64 - bits);
+        p->mlo = bits <= 64 ? 0 : bits >= 128 ? ~0ULL : ~0ULL << (128 - bits);
+        p->hi &= p->mhi;
+        p->lo &= p->mlo;
         out->n = i + 1;
     }
     return 0;
 }
 
+void fdx_addr_halves(const struct fdx_addr *a, uint64_t *hi, uint64_t *lo)
+{
+    uint64_t h = 0, l = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        h = h << 8 | a->b[i];
+        l = l << 8 | a->b[8 + i];
+    }
+    *hi = h;
+    *lo = l;
+}
+
 bool fdx_prefix_list_match(const struct fdx_prefix_list *pl, const struct fdx_addr *a)
 {
+    uint64_t hi, lo;
+    fdx_addr_halves(a, &hi, &lo);
     for (size_t i = 0; i < pl->n; i++) {
-        if (fdx_addr_prefix_match(a, &pl->p[i].addr, pl->p[i].bits)) {
+        const struct fdx_prefix *p = &pl->p[i];
+        if (((hi & p->mhi) ^ p->hi) == 0 && ((lo & p->mlo) ^ p->lo) == 0) {
             return true;
         }
     }

@@ -31,14 +31,16 @@ static inline void fdx_enrich_drop(struct fdx_slot *s, struct fdx_counters *c, e
 struct fdx_prefix_list {
     size_t n;
     struct fdx_prefix {
-        struct fdx_addr addr;
-        unsigned bits;
+        uint64_t hi, lo;   /* masked prefix, as two big-endian halves */
+        uint64_t mhi, mlo; /* masks */
     } *p;
 };
 
 /* Parses every element of l; what names the key in messages. */
 int fdx_prefix_list_parse(struct fdx_prefix_list *out, const struct fdx_strlist *l,
                           const char *what, struct fdx_err *err);
+/* The address as two big-endian 64-bit halves. */
+void fdx_addr_halves(const struct fdx_addr *a, uint64_t *hi, uint64_t *lo);
 bool fdx_prefix_list_match(const struct fdx_prefix_list *pl, const struct fdx_addr *a);
 void fdx_prefix_list_fini(struct fdx_prefix_list *pl);
 

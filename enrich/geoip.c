@@ -65,7 +65,7 @@ struct geoip {
     struct geo_state st;
     struct fdx_lcache *cache;
     struct fdx_intern *strings;
-    uint32_t intern_seen; /* intern table size after the last batch (detects a clear) */
+    uint32_t intern_gen; /* intern table generation the cached ids belong to */
     unsigned worker;
     fdx_counter found, not_found, multicast;
 };
@@ -264,8 +264,9 @@ static void geoip_process(void *self, struct fdx_batch *batch)
         return;
     }
     /* Cached results hold intern ids: forget them when the table was cleared. */
-    if (fdx_intern_count(st) < g->intern_seen) {
+    if (fdx_intern_generation(st) != g->intern_gen) {
         fdx_lcache_clear(g->cache);
+        g->intern_gen = fdx_intern_generation(st);
     }
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];
@@ -279,7 +280,6 @@ static void geoip_process(void *self, struct fdx_batch *batch)
             enrich_side(g, st, s, false);
         }
     }
-    g->intern_seen = fdx_intern_count(st);
 }
 
 static int geoip_reload(void *self, const void *conf, struct fdx_err *err)

@@ -51,6 +51,16 @@ void fdx_lcache_free(struct fdx_lcache *c)
     }
 }
 
+static bool same(const struct fdx_addr *a, const struct fdx_addr *b)
+{
+    uint64_t a0, a1, b0, b1;
+    memcpy(&a0, a->b, 8);
+    memcpy(&a1, a->b + 8, 8);
+    memcpy(&b0, b->b, 8);
+    memcpy(&b1, b->b + 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
 static size_t set_of(const struct fdx_lcache *c, const struct fdx_addr *a)
 {
     uint64_t x, y;
@@ -75,7 +85,7 @@ void *fdx_lcache_get(struct fdx_lcache *c, const struct fdx_addr *key)
 {
     size_t base = set_of(c, key) * WAYS;
     for (size_t i = base; i < base + WAYS; i++) {
-        if (c->way[i].stamp != 0 && fdx_addr_eq(&c->way[i].key, key)) {
+        if (c->way[i].stamp != 0 && same(&c->way[i].key, key)) {
             c->way[i].stamp = tick(c);
             fdx_counter_add(&c->hits, 1);
             return c->vals + i * c->value_size;
@@ -89,7 +99,7 @@ void *fdx_lcache_put(struct fdx_lcache *c, const struct fdx_addr *key)
 {
     size_t base = set_of(c, key) * WAYS, victim = base;
     for (size_t i = base; i < base + WAYS; i++) {
-        if (c->way[i].stamp == 0 || fdx_addr_eq(&c->way[i].key, key)) {
+        if (c->way[i].stamp == 0 || same(&c->way[i].key, key)) {
             victim = i;
             break;
         }

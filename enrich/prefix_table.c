@@ -21,10 +21,18 @@ struct row {
     uint8_t bits;
 };
 
+/* One hash of masked prefixes per prefix length; IPv4 lengths (v4-mapped /96../128) keep
+ * 32-bit keys, IPv6 lengths two 64-bit halves. Keys sit in the slots: no indirection. */
+struct pslot {
+    uint64_t hi, lo; /* masked address (IPv4: lo holds the 32-bit address) */
+    int32_t row;     /* row index + 1; 0 empty */
+};
+
 struct by_len {
-    unsigned bits;
-    uint32_t mask;  /* hash size - 1 */
-    int32_t *slot;  /* row index + 1; 0 empty */
+    unsigned bits;   /* over the 128-bit (v4-mapped) form */
+    uint64_t mhi, mlo; /* masks of the two halves */
+    uint32_t mask;   /* hash size - 1 */
+    struct pslot *slot;
 };
 
 struct fdx_ptable {
@@ -33,9 +41,22 @@ struct fdx_ptable {
     size_t nrows;
     struct row *rows;
     char *text; /* values */
-    unsigned nlens;
-    struct by_len lens[129]; /* longest first */
+    unsigned nv4, nv6;
+    struct by_len v4[33];  /* IPv4 lengths, longest first */
+    struct by_len v6[129]; /* IPv6 lengths, longest first */
 };
+
+static void len_masks(unsigned bits, uint64_t *mhi, uint64_t *mlo)
+{
+    *mhi = bits == 0 ? 0 : bits >= 64 ? ~0ULL : ~0ULL << (64 - bits);
+    *mlo = bits <= 64 ? 0 : bits >= 128 ? ~0ULL : ~0ULL << (128 - bits);
+}
+
+static uint32_t hash2(uint64_t hi, uint64_t lo)
+{
+    uint64_t h = (hi ^ (lo * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+    return (uint32_t)(h >> 32);
+}
 
 static void mask_addr(struct fdx_addr *a, unsigned bits)
 {
@@ -43,15 +64,6 @@ static void mask_addr(struct fdx_addr *a, unsigned bits)
         unsigned keep = bits >= 8 * (i + 1) ? 8 : bits > 8 * i ? bits - 8 * i : 0;
         a->b[i] &= (uint8_t)(0xff00 >> keep);
     }
-}
-
-static uint32_t hash_addr(const struct fdx_addr *a)
-{
-    uint64_t x, y;
-    memcpy(&x, a->b, 8);
-    memcpy(&y, a->b + 8, 8);
-    uint64_t h = (x ^ (y * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
-    return (uint32_t)(h >> 32);
 }
 
 /* CSV field: unquoted, or double-quoted with "" for a quote. Advances *p past the comma.
@@ -112,42 +124,57 @@ static bool next_line(const char *text, size_t len, size_t *pos, const char **li
     return false;
 }
 
+static bool row_is_v4(const struct row *r)
+{
+    return r->bits >= 96 && fdx_addr_is_v4(&r->prefix);
+}
+
 static int build_index(struct fdx_ptable *t)
 {
-    size_t count[129] = {0};
+    size_t count[2][129] = {{0}};
     for (size_t i = 0; i < t->nrows; i++) {
-        count[t->rows[i].bits]++;
+        count[row_is_v4(&t->rows[i]) ? 0 : 1][t->rows[i].bits]++;
     }
     for (int bits = 128; bits >= 0; bits--) {
-        if (count[bits] == 0) {
-            continue;
-        }
-        struct by_len *bl = &t->lens[t->nlens++];
-        uint32_t size = 16;
-        while (size < count[bits] * 2) {
-            size *= 2;
-        }
-        bl->bits = (unsigned)bits;
-        bl->mask = size - 1;
-        bl->slot = calloc(size, sizeof(*bl->slot));
-        if (bl->slot == NULL) {
-            return -ENOMEM;
+        for (int fam = 0; fam < 2; fam++) {
+            if (count[fam][bits] == 0) {
+                continue;
+            }
+            struct by_len *bl = fam == 0 ? &t->v4[t->nv4++] : &t->v6[t->nv6++];
+            uint32_t size = 16;
+            while (size < count[fam][bits] * 2) {
+                size *= 2;
+            }
+            bl->bits = (unsigned)bits;
+            len_masks(bl->bits, &bl->mhi, &bl->mlo);
+            bl->mask = size - 1;
+            bl->slot = calloc(size, sizeof(*bl->slot));
+            if (bl->slot == NULL) {
+                return -ENOMEM;
+            }
         }
     }
     for (size_t i = 0; i < t->nrows; i++) {
-        unsigned bits = t->rows[i].bits;
-        struct by_len *bl = t->lens;
-        while (bl->bits != bits) {
-            bl++;
+        const struct row *r = &t->rows[i];
+        bool v4 = row_is_v4(r);
+        struct by_len *bl = v4 ? t->v4 : t->v6;
+        unsigned n = v4 ? t->nv4 : t->nv6, k = 0;
+        while (k < n && bl[k].bits != r->bits) {
+            k++;
         }
-        for (uint32_t h = hash_addr(&t->rows[i].prefix) & bl->mask;; h = (h + 1) & bl->mask) {
-            int32_t s = bl->slot[h];
-            if (s == 0) {
-                bl->slot[h] = (int32_t)i + 1;
-                break;
-            }
-            if (fdx_addr_eq(&t->rows[s - 1].prefix, &t->rows[i].prefix)) {
-                bl->slot[h] = (int32_t)i + 1; /* a later line for the same prefix wins */
+        if (k == n) {
+            continue; /* cannot happen: every length was indexed */
+        }
+        bl += k;
+        uint64_t hi, lo;
+        fdx_addr_halves(&r->prefix, &hi, &lo);
+        for (uint32_t h = hash2(hi, lo) & bl->mask;; h = (h + 1) & bl->mask) {
+            struct pslot *sl = &bl->slot[h];
+            if (sl->row == 0 || (sl->hi == hi && sl->lo == lo)) {
+                /* A later line for the same prefix wins. */
+                sl->hi = hi;
+                sl->lo = lo;
+                sl->row = (int32_t)i + 1;
                 break;
             }
         }
@@ -263,8 +290,11 @@ void fdx_ptable_free(struct fdx_ptable *t)
     for (unsigned i = 0; i < MAX_COLS; i++) {
         free(t->col[i]);
     }
-    for (unsigned i = 0; i < t->nlens; i++) {
-        free(t->lens[i].slot);
+    for (unsigned i = 0; i < t->nv4; i++) {
+        free(t->v4[i].slot);
+    }
+    for (unsigned i = 0; i < t->nv6; i++) {
+        free(t->v6[i].slot);
     }
     free(t->rows);
     free(t->text);
@@ -288,17 +318,20 @@ const char *fdx_ptable_col_name(const struct fdx_ptable *t, unsigned col)
 
 long fdx_ptable_lookup(const struct fdx_ptable *t, const struct fdx_addr *a)
 {
-    for (unsigned i = 0; i < t->nlens; i++) {
-        const struct by_len *bl = &t->lens[i];
-        struct fdx_addr m = *a;
-        mask_addr(&m, bl->bits);
-        for (uint32_t h = hash_addr(&m) & bl->mask;; h = (h + 1) & bl->mask) {
-            int32_t s = bl->slot[h];
-            if (s == 0) {
+    uint64_t hi, lo;
+    fdx_addr_halves(a, &hi, &lo);
+    bool v4 = fdx_addr_is_v4(a);
+    const struct by_len *bl = v4 ? t->v4 : t->v6;
+    unsigned n = v4 ? t->nv4 : t->nv6;
+    for (unsigned i = 0; i < n; i++, bl++) {
+        uint64_t mh = hi & bl->mhi, ml = lo & bl->mlo;
+        for (uint32_t h = hash2(mh, ml) & bl->mask;; h = (h + 1) & bl->mask) {
+            const struct pslot *sl = &bl->slot[h];
+            if (sl->row == 0) {
                 break;
             }
-            if (fdx_addr_eq(&t->rows[s - 1].prefix, &m)) {
-                return s - 1;
+            if (sl->hi == mh && sl->lo == ml) {
+                return sl->row - 1;
             }
         }
     }
@@ -344,6 +377,11 @@ struct pt_state {
     struct fdx_ptable *t;
     char *src_field[MAX_COLS]; /* NULL: not written */
     char *dst_field[MAX_COLS];
+    /* Intern ids of the field names and of each row's values, filled on first use and
+     * forgotten when the worker's intern table is cleared. */
+    uint32_t src_key[MAX_COLS], dst_key[MAX_COLS];
+    uint32_t *val_id; /* nrows * ncols */
+    uint32_t intern_gen;
 };
 
 struct pt {
@@ -356,6 +394,7 @@ struct pt {
 static void pt_state_fini(struct pt_state *st)
 {
     fdx_ptable_free(st->t);
+    free(st->val_id);
     for (unsigned i = 0; i < MAX_COLS; i++) {
         free(st->src_field[i]);
         free(st->dst_field[i]);
@@ -391,6 +430,12 @@ static int pt_state_build(struct pt_state *st, const struct pt_conf *c, struct f
     if (st->t == NULL) {
         return -EINVAL;
     }
+    st->val_id = calloc(st->t->nrows * st->t->ncols, sizeof(*st->val_id));
+    if (st->val_id == NULL) {
+        pt_state_fini(st);
+        fdx_err_set(err, "prefix_table: out of memory");
+        return -ENOMEM;
+    }
     for (unsigned i = 0; i < st->t->ncols; i++) {
         rc = make_field(&st->src_field[i], c->source_prefix, st->t->col[i], err);
         if (rc == 0) {
@@ -421,23 +466,32 @@ static void *pt_init(const void *conf, const struct fdx_stage_env *env, struct f
 
 static void enrich_side(struct pt *p, struct fdx_intern *st, struct fdx_slot *s, bool src)
 {
-    char *const *fields = src ? p->st.src_field : p->st.dst_field;
+    struct pt_state *ps = &p->st;
+    char *const *fields = src ? ps->src_field : ps->dst_field;
+    uint32_t *keys = src ? ps->src_key : ps->dst_key;
     if (fields[0] == NULL) {
         return;
     }
-    long row = fdx_ptable_lookup(p->st.t, src ? &s->flow.src : &s->flow.dst);
+    long row = fdx_ptable_lookup(ps->t, src ? &s->flow.src : &s->flow.dst);
     if (row < 0) {
         fdx_counter_add(&p->unmatched, 1);
         return;
     }
     fdx_counter_add(&p->matched, 1);
-    for (unsigned c = 0; c < p->st.t->ncols; c++) {
+    uint32_t *ids = ps->val_id + (size_t)row * ps->t->ncols;
+    for (unsigned c = 0; c < ps->t->ncols; c++) {
         size_t len;
-        const char *v = fdx_ptable_value(p->st.t, row, c, &len);
-        if (v != NULL) {
-            uint32_t key = fdx_intern_get(st, fields[c], strlen(fields[c]));
-            fdx_enr_label_set(&s->enr, key, fdx_intern_get(st, v, len));
+        if (ids[c] == 0) {
+            const char *v = fdx_ptable_value(ps->t, row, c, &len);
+            if (v == NULL) {
+                continue;
+            }
+            ids[c] = fdx_intern_get(st, v, len);
         }
+        if (keys[c] == 0) {
+            keys[c] = fdx_intern_get(st, fields[c], strlen(fields[c]));
+        }
+        fdx_enr_label_set(&s->enr, keys[c], ids[c]);
     }
 }
 
@@ -447,6 +501,12 @@ static void pt_process(void *self, struct fdx_batch *batch)
     struct fdx_intern *st = batch->strings != NULL ? batch->strings : p->strings;
     if (st == NULL) {
         return;
+    }
+    if (fdx_intern_generation(st) != p->st.intern_gen) {
+        p->st.intern_gen = fdx_intern_generation(st);
+        memset(p->st.val_id, 0, p->st.t->nrows * p->st.t->ncols * sizeof(*p->st.val_id));
+        memset(p->st.src_key, 0, sizeof(p->st.src_key));
+        memset(p->st.dst_key, 0, sizeof(p->st.dst_key));
     }
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];

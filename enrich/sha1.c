@@ -8,39 +8,48 @@ static uint32_t rol(uint32_t x, unsigned n)
     return (x << n) | (x >> (32 - n));
 }
 
+#define SHA1_ROUND(f, k)                                                                     \
+    do {                                                                                     \
+        uint32_t t = rol(a, 5) + (f) + e + (k) + w[i & 15];                                  \
+        e = d;                                                                               \
+        d = c;                                                                               \
+        c = rol(b, 30);                                                                      \
+        b = a;                                                                               \
+        a = t;                                                                               \
+    } while (0)
+
 static void compress(uint32_t h[5], const uint8_t p[64])
 {
-    uint32_t w[80];
+    uint32_t w[16];
     for (unsigned i = 0; i < 16; i++) {
         w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
                (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
     }
-    for (unsigned i = 16; i < 80; i++) {
-        w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-    }
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-    for (unsigned i = 0; i < 80; i++) {
-        uint32_t f, k;
-        if (i < 20) {
-            f = (b & c) | (~b & d);
-            k = 0x5a827999u;
-        } else if (i < 40) {
-            f = b ^ c ^ d;
-            k = 0x6ed9eba1u;
-        } else if (i < 60) {
-            f = (b & c) | (b & d) | (c & d);
-            k = 0x8f1bbcdcu;
-        } else {
-            f = b ^ c ^ d;
-            k = 0xca62c1d6u;
-        }
-        uint32_t t = rol(a, 5) + f + e + k + w[i];
-        e = d;
-        d = c;
-        c = rol(b, 30);
-        b = a;
-        a = t;
+    unsigned i = 0;
+    /* w[i & 15] is extended in place: w[i] = rol(w[i-3] ^ w[i-8] ^ w[i-14] ^ w[i-16], 1). */
+#define SHA1_EXPAND()                                                                        \
+    (w[i & 15] = rol(w[(i + 13) & 15] ^ w[(i + 8) & 15] ^ w[(i + 2) & 15] ^ w[i & 15], 1))
+    for (; i < 16; i++) {
+        SHA1_ROUND((b & c) | (~b & d), 0x5a827999u);
     }
+    for (; i < 20; i++) {
+        SHA1_EXPAND();
+        SHA1_ROUND((b & c) | (~b & d), 0x5a827999u);
+    }
+    for (; i < 40; i++) {
+        SHA1_EXPAND();
+        SHA1_ROUND(b ^ c ^ d, 0x6ed9eba1u);
+    }
+    for (; i < 60; i++) {
+        SHA1_EXPAND();
+        SHA1_ROUND((b & c) | (b & d) | (c & d), 0x8f1bbcdcu);
+    }
+    for (; i < 80; i++) {
+        SHA1_EXPAND();
+        SHA1_ROUND(b ^ c ^ d, 0xca62c1d6u);
+    }
+#undef SHA1_EXPAND
     h[0] += a;
     h[1] += b;
     h[2] += c;

@@ -31,3 +31,9 @@ fdx_enrich_test(test_enrich_docs)
 fdx_enrich_test(test_enrich_e2e)
 target_link_libraries(test_enrich_e2e PRIVATE PkgConfig::PCAP)
 set_tests_properties(unit.test_enrich_e2e PROPERTIES LABELS "unit;e2e")
+
+# Benchmark (not a test): bench_enrich CORPUS_DIR SCRATCH_DIR
+if(FDX_BUILD_BENCH)
+  add_executable(bench_enrich bench/bench_enrich.c)
+  target_link_libraries(bench_enrich PRIVATE fdx_enrich)
+endif()
