@@ -5,3 +5,18 @@ fdx_unit_test(test_spool)
 fdx_unit_test(test_es_template)
 target_compile_definitions(test_es_template PRIVATE FDX_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 target_link_libraries(test_es_template PRIVATE PkgConfig::JSONC)
+
+# The integration driver: decoded corpus captures -> documents -> the Elasticsearch output.
+add_executable(es_driver integration/es_driver.c)
+target_link_libraries(es_driver PRIVATE fdx_outputs PkgConfig::PCAP PkgConfig::JSONC)
+
+# Integration tests: the driver against the stand-in, loopback only, every process stopped.
+foreach(case corpus pmacct gzip auth_basic auth_api_key versions faults mapping_error
+        sigterm_restart hosts retention)
+  add_test(NAME es.${case}
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_es.py ${case}
+                   --driver $<TARGET_FILE:es_driver>
+                   --standin ${CMAKE_CURRENT_SOURCE_DIR}/integration/es_standin.py
+                   --corpus ${FDX_CORPUS_DIR})
+  set_tests_properties(es.${case} PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 300)
+endforeach()
