@@ -20,3 +20,10 @@ foreach(case corpus pmacct gzip auth_basic auth_api_key versions faults mapping_
                    --corpus ${FDX_CORPUS_DIR})
   set_tests_properties(es.${case} PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 300)
 endforeach()
+
+# Benchmark (not a test): documents/s to a local bulk sink, with and without gzip.
+if(FDX_BUILD_BENCH)
+  add_executable(bench_es bench/bench_es.c unit/pktgen.c)
+  target_include_directories(bench_es PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+  target_link_libraries(bench_es PRIVATE fdx_outputs PkgConfig::JSONC Threads::Threads)
+endif()

@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "es_template.h"
+#include "output.h"
 
 static const char *const default_patterns[] = {"flowdex-flows-*", "flowdex-counters-*"};
 
@@ -179,12 +180,35 @@ static void test_fields_doc(void)
     free(doc);
 }
 
+/* Every configuration key of the output is documented in docs/elasticsearch.md. */
+static void test_config_doc(void)
+{
+    char *doc = slurp(FDX_SOURCE_DIR "/docs/elasticsearch.md");
+    CHECK_TRUE(doc != NULL);
+    const struct fdx_output_ops *ops = fdx_output_find("elasticsearch");
+    CHECK_TRUE(ops != NULL);
+    if (doc == NULL || ops == NULL) {
+        free(doc);
+        return;
+    }
+    for (const struct fdx_cfg_key *k = ops->keys; k->name != NULL; k++) {
+        char needle[96];
+        snprintf(needle, sizeof(needle), "| `%s` |", k->name);
+        if (strstr(doc, needle) == NULL) {
+            fprintf(stderr, "docs/elasticsearch.md does not document key %s\n", k->name);
+            check_failures_++;
+        }
+    }
+    free(doc);
+}
+
 TEST_LIST{
     {"composable", test_composable},
     {"legacy", test_legacy},
     {"version", test_version},
     {"docker_file", test_docker_file},
     {"fields_doc", test_fields_doc},
+    {"config_doc", test_config_doc},
 };
 
 CHECK_MAIN()
