@@ -226,6 +226,7 @@ class Result:
         self.compared = 0
         self.mismatches = []
         self.unmapped = set()
+        self.targets = set()  # flowdex fields some oracle field was compared with
         self.beyond = 0
         self.problems = []
 
@@ -243,6 +244,7 @@ def compare_section(res, fmap, section, fields, ctx, rec, where, skip_fields):
             continue
         for target in rule:
             to = target["to"]
+            res.targets.add(to)
             try:
                 want = normalise(target, value, ctx, rec)
             except (ValueError, KeyError, decimal.InvalidOperation) as e:
@@ -395,6 +397,11 @@ def compare(capture, fmap, dump_text, renormalize):
         print("exception: " + exc["reason"])
     if res.unmapped:
         print("Wireshark fields not mapped: " + ", ".join(sorted(res.unmapped)))
+    # Informational: decoded fields that no Wireshark field was compared with.
+    identity = {"frame", "rec_index", "kind"}
+    uncompared = {k for d in drecs for k in d} - res.targets - identity
+    if uncompared:
+        print("flowdex fields not compared: " + ", ".join(sorted(uncompared)))
     for p in res.problems:
         print("PROBLEM " + p)
     for m in res.mismatches[:200]:
