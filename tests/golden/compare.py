@@ -430,6 +430,11 @@ def main():
         text = run_dump(args.dump, args.capture, not args.raw)
     else:
         ap.error("one of --dump or --dump-output is required")
+    if fmap["layout"] == "sflow":
+        # sFlow's sample-level rules live in their own module (tests/golden/sflow_oracle.py).
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import sflow_oracle
+        return sflow_oracle.compare(args.capture, fmap, text)
     return compare(args.capture, fmap, text, not args.raw)
 
 
