@@ -26,6 +26,13 @@
     X(NO_BATCH, "no_batch", "no free batch: workers are behind")                            \
     X(RING_FULL, "ring_full", "a worker's input ring is full")                              \
     X(FILTERED, "filtered", "removed by a configured filter")                               \
+    X(FILTER_PRIVATE, "filter_private",                                                     \
+      "filter stage: source or destination address is private or reserved")                 \
+    X(FILTER_TOO_OLD, "filter_too_old", "filter stage: flow ended longer ago than max_age")  \
+    X(FILTER_FUTURE, "filter_future",                                                       \
+      "filter stage: flow time is further in the future than max_future")                   \
+    X(FILTER_EXPORTER, "filter_exporter",                                                   \
+      "filter stage: exporter not on the allow list or on the deny list")                   \
     X(OUTPUT_FULL, "output_full", "the output queue is full")                               \
     X(OUTPUT_ERROR, "output_error", "the output could not write the document")              \
     X(ES_REJECTED, "es_rejected", "Elasticsearch refused the document permanently")
