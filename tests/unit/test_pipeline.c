@@ -183,7 +183,7 @@ static void run_unstarted(const char *extra, uint64_t *ring_full, uint64_t *no_b
 static void test_ring_full_counted(void)
 {
     uint64_t rf = 0, nb = 0, w = 0;
-    run_unstarted("\"batch_size\": 1, \"batch_count\": 4, \"ring_size\": 2,", &rf, &nb, &w);
+    run_unstarted("\"listener_wait\": 0, \"batch_size\": 1, \"batch_count\": 4, \"ring_size\": 2,", &rf, &nb, &w);
     CHECK_EQ_U64(rf, 8);
     CHECK_EQ_U64(nb, 0);
     CHECK_EQ_U64(w, 2);
@@ -192,7 +192,7 @@ static void test_ring_full_counted(void)
 static void test_no_batch_counted(void)
 {
     uint64_t rf = 0, nb = 0, w = 0;
-    run_unstarted("\"batch_size\": 1, \"batch_count\": 2, \"ring_size\": 4,", &rf, &nb, &w);
+    run_unstarted("\"listener_wait\": 0, \"batch_size\": 1, \"batch_count\": 2, \"ring_size\": 4,", &rf, &nb, &w);
     CHECK_EQ_U64(rf, 0);
     CHECK_EQ_U64(nb, 8);
     CHECK_EQ_U64(w, 2);
