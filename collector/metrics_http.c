@@ -23,6 +23,14 @@ struct conn {
 
 const char *fdx_metrics_drop_stage(enum fdx_drop reason)
 {
+    /* Reasons named after their module: filter_* belong to the filter stage, es_* to the
+     * Elasticsearch output. */
+    if (strncmp(fdx_drop_label[reason], "filter", 6) == 0) {
+        return "enrich";
+    }
+    if (strncmp(fdx_drop_label[reason], "es_", 3) == 0) {
+        return "output";
+    }
     switch (reason) {
     case FDX_DROP_NO_BATCH:
     case FDX_DROP_RING_FULL:
