@@ -21,31 +21,6 @@ struct conn {
     struct fdx_buf resp;
 };
 
-const char *fdx_metrics_drop_stage(enum fdx_drop reason)
-{
-    /* Reasons named after their module: filter_* belong to the filter stage, es_* to the
-     * Elasticsearch output. */
-    if (strncmp(fdx_drop_label[reason], "filter", 6) == 0) {
-        return "enrich";
-    }
-    if (strncmp(fdx_drop_label[reason], "es_", 3) == 0) {
-        return "output";
-    }
-    switch (reason) {
-    case FDX_DROP_NO_BATCH:
-    case FDX_DROP_RING_FULL:
-        return "pipeline";
-    case FDX_DROP_FILTERED:
-        return "enrich";
-    case FDX_DROP_OUTPUT_FULL:
-    case FDX_DROP_OUTPUT_ERROR:
-    case FDX_DROP_ES_REJECTED:
-        return "output";
-    default:
-        return "decode";
-    }
-}
-
 static void render_protocols(const struct fdx_pipeline_totals *t, struct fdx_metrics *m)
 {
     char labels[64];
@@ -71,7 +46,7 @@ static void render_drops(const struct fdx_pipeline_totals *t, struct fdx_metrics
                        "Datagrams and records dropped, by stage and reason");
     for (int i = 1; i < FDX_DROP__COUNT; i++) {
         snprintf(labels, sizeof(labels), "stage=\"%s\",reason=\"%s\"",
-                 fdx_metrics_drop_stage((enum fdx_drop)i), fdx_drop_label[i]);
+                 fdx_drop_stage[i], fdx_drop_label[i]);
         fdx_metrics_sample(m, "flowdex_dropped_total", labels,
                            t->c.dgram_drop[i] + t->c.record_drop[i]);
     }
