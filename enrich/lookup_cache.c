@@ -7,16 +7,17 @@
 
 #define WAYS 4
 
-struct way {
-    struct fdx_addr key;
-    uint32_t stamp; /* last use; 0 = empty */
+/* The keys of a set share one cache line; ages and values live apart. */
+struct set {
+    struct fdx_addr key[WAYS];
 };
 
 struct fdx_lcache {
     size_t sets_mask;
     size_t value_size;
     uint32_t clock;
-    struct way *way;     /* sets * WAYS */
+    struct set *set;     /* sets */
+    uint32_t *stamp;     /* sets * WAYS: last use; 0 = empty */
     unsigned char *vals; /* sets * WAYS * value_size */
     fdx_counter hits, misses;
 };
@@ -33,19 +34,22 @@ struct fdx_lcache *fdx_lcache_new(size_t entries, size_t value_size)
     }
     c->sets_mask = sets - 1;
     c->value_size = value_size;
-    c->way = calloc(sets * WAYS, sizeof(*c->way));
+    c->set = aligned_alloc(64, sets * sizeof(*c->set));
+    c->stamp = calloc(sets * WAYS, sizeof(*c->stamp));
     c->vals = calloc(sets * WAYS, value_size);
-    if (c->way == NULL || c->vals == NULL) {
+    if (c->set == NULL || c->stamp == NULL || c->vals == NULL) {
         fdx_lcache_free(c);
         return NULL;
     }
+    memset(c->set, 0, sets * sizeof(*c->set));
     return c;
 }
 
 void fdx_lcache_free(struct fdx_lcache *c)
 {
     if (c != NULL) {
-        free(c->way);
+        free(c->set);
+        free(c->stamp);
         free(c->vals);
         free(c);
     }
@@ -83,10 +87,12 @@ static uint32_t tick(struct fdx_lcache *c)
 
 void *fdx_lcache_get(struct fdx_lcache *c, const struct fdx_addr *key)
 {
-    size_t base = set_of(c, key) * WAYS;
-    for (size_t i = base; i < base + WAYS; i++) {
-        if (c->way[i].stamp != 0 && same(&c->way[i].key, key)) {
-            c->way[i].stamp = tick(c);
+    size_t set = set_of(c, key);
+    const struct set *s = &c->set[set];
+    for (size_t w = 0; w < WAYS; w++) {
+        size_t i = set * WAYS + w;
+        if (same(&s->key[w], key) && c->stamp[i] != 0) {
+            c->stamp[i] = tick(c);
             fdx_counter_add(&c->hits, 1);
             return c->vals + i * c->value_size;
         }
@@ -97,19 +103,20 @@ void *fdx_lcache_get(struct fdx_lcache *c, const struct fdx_addr *key)
 
 void *fdx_lcache_put(struct fdx_lcache *c, const struct fdx_addr *key)
 {
-    size_t base = set_of(c, key) * WAYS, victim = base;
+    size_t set = set_of(c, key);
+    size_t base = set * WAYS, victim = base;
     for (size_t i = base; i < base + WAYS; i++) {
-        if (c->way[i].stamp == 0 || same(&c->way[i].key, key)) {
+        if (c->stamp[i] == 0 || same(&c->set[set].key[i - base], key)) {
             victim = i;
             break;
         }
-        if (c->way[i].stamp < c->way[victim].stamp) {
+        if (c->stamp[i] < c->stamp[victim]) {
             victim = i;
         }
     }
     uint32_t now = tick(c);
-    c->way[victim].key = *key;
-    c->way[victim].stamp = now;
+    c->set[set].key[victim - base] = *key;
+    c->stamp[victim] = now;
     unsigned char *v = c->vals + victim * c->value_size;
     memset(v, 0, c->value_size);
     return v;
@@ -117,7 +124,7 @@ void *fdx_lcache_put(struct fdx_lcache *c, const struct fdx_addr *key)
 
 void fdx_lcache_clear(struct fdx_lcache *c)
 {
-    memset(c->way, 0, (c->sets_mask + 1) * WAYS * sizeof(*c->way));
+    memset(c->stamp, 0, (c->sets_mask + 1) * WAYS * sizeof(*c->stamp));
 }
 
 uint64_t fdx_lcache_hits(const struct fdx_lcache *c)
