@@ -2,6 +2,7 @@
 #include "lookup_cache.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,10 +34,11 @@ struct fdx_lcache *fdx_lcache_new(size_t entries, size_t value_size)
         return NULL;
     }
     c->sets_mask = sets - 1;
-    c->value_size = value_size;
+    /* Values hold doubles and ids: keep every one aligned like malloc's memory. */
+    c->value_size = (value_size + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
     c->set = aligned_alloc(64, sets * sizeof(*c->set));
     c->stamp = calloc(sets * WAYS, sizeof(*c->stamp));
-    c->vals = calloc(sets * WAYS, value_size);
+    c->vals = calloc(sets * WAYS, c->value_size);
     if (c->set == NULL || c->stamp == NULL || c->vals == NULL) {
         fdx_lcache_free(c);
         return NULL;
