@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libuv1-dev libjson-c-dev libcurl4-openssl-dev
             libmaxminddb-dev libpcap-dev zlib1g-dev)
-test_pkgs=(clang libclang-rt-14-dev python3 tshark pmacct nfdump softflowd tcpreplay
+test_pkgs=(clang libclang-rt-14-dev python3 tshark pmacct nfdump nfdump-sflow softflowd tcpreplay
            libmaxmind-db-writer-perl curl procps)
 
 want=("${build_pkgs[@]}")

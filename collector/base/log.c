@@ -34,7 +34,8 @@ int fdx_log_parse_level(const char *text, enum fdx_log_level *out)
     return -EINVAL;
 }
 
-static void vlog(enum fdx_log_level level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vlog(enum fdx_log_level level, const char *fmt,
+                                                     va_list ap)
 {
     char line[1024];
     int64_t now_ms = fdx_time_now_ms();

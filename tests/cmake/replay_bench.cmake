@@ -1,0 +1,8 @@
+# Tools for load tests and benchmarks.
+add_executable(flowgen tools/flowgen.c tools/flowgen_encode.c)
+target_include_directories(flowgen PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/tools)
+
+add_test(NAME e2e.flowgen_tshark
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_flowgen_tshark.py
+                 $<TARGET_FILE:flowgen>)
+set_tests_properties(e2e.flowgen_tshark PROPERTIES LABELS e2e SKIP_RETURN_CODE 77)

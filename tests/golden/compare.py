@@ -1,0 +1,435 @@
+#!/usr/bin/env python3
+"""Golden comparison: flowdex's decoders against Wireshark's decode of the same capture.
+
+Runs decode_dump over CAPTURE (or reads its output with --dump-output), reads the capture's
+Wireshark oracle CAPTURE.tshark.records.json, maps every Wireshark field to flowdex fields
+through a field map (tests/golden/fieldmap_<family>.json), matches records by frame and
+position, and prints a one-line table for the capture plus every mismatch.
+
+Exit status: 0 when every compared field agrees and the record counts agree; 1 otherwise;
+77 (skip) when the capture or its oracle is missing.
+
+Allowed differences, and only these:
+  * records in sets the oracle could not decode ("no_template": data before its template)
+    may be decoded by flowdex: counted as "beyond oracle", not a failure;
+  * the per-capture EXCEPTIONS below, each with its reason from the corpus MANIFEST.md.
+
+Field map format (one file per protocol family; the layout names the oracle's shape):
+  {"layout": "cflow" | "sflow",
+   "packet": {FIELD: RULE}, "header": {FIELD: RULE}, "record": {FIELD: RULE}, ...}
+  RULE is {"ignore": "why"} or a list of targets
+      {"to": flowdex_field, "norm": NORM, ["map": {...}], ["absent_if": value]}
+  "absent_if": when the normalised oracle value equals it, flowdex must NOT have the field
+  (e.g. a sampling rate of 0 means "unknown", which flowdex leaves out). Every Wireshark field
+  that the map does not name is listed as "not mapped" (reported, not a failure).
+"""
+
+import argparse
+import datetime
+import decimal
+import ipaddress
+import json
+import os
+import subprocess
+import sys
+
+SKIP = 77
+
+# Per-capture exceptions where Wireshark's view differs from flowdex's on purpose. Each entry
+# quotes its reason from MANIFEST.md. Keys:
+#   refused_frames: {frame: drop label} flowdex refuses these datagrams (no records expected);
+#   oracle_header:  {frame: {field: value}} what Wireshark must show for them (agreement on
+#                   what is in the datagram);
+#   oracle_records: {frame: n} how many records Wireshark decoded there anyway;
+#   drops:          exact decode drop counters expected in the summary (all others must be 0);
+#   skip_fields:    {wireshark field: why} fields not compared in this capture.
+EXCEPTIONS = {
+    "logstash__netflow5_invalid01": {
+        "reason": "MANIFEST.md: 'NEGATIVE: header count=55582, far beyond payload; decoder "
+                  "must reject/clamp.' Wireshark decodes the 30 records that fit; flowdex "
+                  "refuses the datagram (count above 30, nf5_bad_count).",
+        "refused_frames": {1: "nf5_bad_count"},
+        "oracle_header": {1: {"cflow.version": "5", "cflow.count": "55582"}},
+        "oracle_records": {1: 30},
+        "drops": {"dgram_drop": {"nf5_bad_count": 1}, "record_drop": {}},
+    },
+}
+
+
+# --- normalisations -------------------------------------------------------------------------
+
+def as_int(v):
+    v = v.strip()
+    if v.lower().startswith("0x"):
+        return int(v, 16)
+    return int(v)
+
+
+def as_addr(v):
+    a = ipaddress.ip_address(v.strip())
+    if a.version == 6 and a.ipv4_mapped is not None:
+        return str(a.ipv4_mapped)
+    return str(a)
+
+
+def seconds_to_ms(v):
+    """"1500986281.035371000" -> 1500986281035 (truncated to whole ms, as flowdex does)."""
+    d = decimal.Decimal(v.strip())
+    return int((d * 1000).to_integral_value(rounding=decimal.ROUND_FLOOR))
+
+
+MONTHS = {m: i + 1 for i, m in enumerate(
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])}
+
+
+def date_to_ms(v):
+    """Wireshark absolute time "Oct 21, 2022 12:08:01.000000000 UTC" -> epoch ms."""
+    parts = v.replace(",", "").split()
+    if len(parts) != 5 or parts[4] != "UTC":
+        raise ValueError("unexpected date format %r" % v)
+    mon, day, year, clock = MONTHS[parts[0]], int(parts[1]), int(parts[2]), parts[3]
+    hms, _, frac = clock.partition(".")
+    h, m, s = (int(x) for x in hms.split(":"))
+    base = datetime.datetime(year, mon, day, h, m, s, tzinfo=datetime.timezone.utc)
+    secs = int(base.timestamp())
+    ms = int((frac + "000")[:3]) if frac else 0
+    return secs * 1000 + ms
+
+
+def export_ms_of(ctx):
+    """Export time of the PDU header in epoch ms (NetFlow v5: secs + nsecs; v9: secs)."""
+    h = ctx["header"]
+    if "cflow.unix_secs" in h:
+        ms = as_int(h["cflow.unix_secs"]) * 1000
+        if "cflow.unix_nsecs" in h:
+            ms += as_int(h["cflow.unix_nsecs"]) // 1000000
+        return ms
+    if "cflow.timestamp" in h:
+        return date_to_ms(h["cflow.timestamp"])
+    raise ValueError("header has no export time")
+
+
+def uptime_to_ms(v, ctx):
+    """sysUptime-relative seconds -> epoch ms, through the header's sysUptime and export
+    time; the difference is read as a signed 32-bit ms value (wrap-safe, as flowdex)."""
+    up = seconds_to_ms(ctx["header"]["cflow.sysuptime"])
+    t = seconds_to_ms(v)
+    diff = (up - t) & 0xffffffff
+    if diff >= 0x80000000:
+        diff -= 0x100000000
+    return export_ms_of(ctx) - diff
+
+
+def as_hex(v):
+    return v.replace(":", "").replace(" ", "").lower()
+
+
+def as_mac(v):
+    h = as_hex(v)
+    return ":".join(h[i:i + 2] for i in range(0, len(h), 2))
+
+
+def renormalised(v, ctx, rec):
+    """Counter multiplied by flowdex's own sampling rate (bytes/packets renormalised); the
+    rate itself is compared with the oracle through its own map entry."""
+    rate = rec.get("sampling_rate", 0)
+    return as_int(v) * (rate if ctx["renormalize"] and rate > 1 else 1)
+
+
+NORMS = {
+    "int": lambda v, ctx, rec: as_int(v),
+    "str": lambda v, ctx, rec: v,
+    "addr": lambda v, ctx, rec: as_addr(v),
+    "hex": lambda v, ctx, rec: as_hex(v),
+    "mac": lambda v, ctx, rec: as_mac(v),
+    "seconds_to_ms": lambda v, ctx, rec: seconds_to_ms(v),
+    "date_to_ms": lambda v, ctx, rec: date_to_ms(v),
+    "uptime_to_ms": lambda v, ctx, rec: uptime_to_ms(v, ctx),
+    "renormalised": renormalised,
+    "int_list": lambda v, ctx, rec: [as_int(x) for x in (v if isinstance(v, list) else [v])],
+}
+
+
+def normalise(target, value, ctx, rec):
+    norm = target.get("norm", "str")
+    if norm == "map":
+        table = target["map"]
+        if value not in table:
+            raise ValueError("value %r not in the map of %s" % (value, target["to"]))
+        return table[value]
+    if isinstance(value, list) and norm != "int_list":
+        raise ValueError("repeated field (list) with scalar normalisation %s" % norm)
+    return NORMS[norm](value, ctx, rec)
+
+
+# --- oracle layouts -------------------------------------------------------------------------
+
+class OracleRecord:
+    """One record as Wireshark decoded it, with the packet and header it came in."""
+
+    def __init__(self, frame, packet, header, fields, section):
+        self.frame = frame
+        self.packet = packet
+        self.header = header
+        self.fields = fields
+        self.section = section  # field-map section for the record's own fields
+
+
+def layout_cflow(oracle):
+    """NetFlow v5/v9/IPFIX: pdus[] -> v5 records, or sets[] -> records. Returns the records
+    and the frames holding data sets Wireshark could not decode (no template yet)."""
+    records, no_template = [], set()
+    for pkt in oracle:
+        packet = {k: v for k, v in pkt.items() if k != "pdus"}
+        for pdu in pkt.get("pdus", []):
+            for r in pdu.get("records", []):
+                records.append(OracleRecord(pkt["frame"], packet, pdu["header"], r, "record"))
+            for s in pdu.get("sets", []):
+                if s.get("no_template"):
+                    no_template.add(pkt["frame"])
+                for r in s.get("records", []):
+                    records.append(OracleRecord(pkt["frame"], packet, pdu["header"], r, "record"))
+    return records, no_template
+
+
+def layout_sflow(oracle):
+    """sFlow v5: datagrams[] -> samples[] (one flowdex record per sample; the sample's fields
+    and its records' fields together). The sFlow field map refines what is compared."""
+    records = []
+    for pkt in oracle:
+        packet = {k: v for k, v in pkt.items() if k != "datagrams"}
+        for dg in pkt.get("datagrams", []):
+            for smp in dg.get("samples", []):
+                fields = dict(smp.get("fields", {}))
+                for r in smp.get("records", []):
+                    for k, v in r.get("fields", {}).items():
+                        # A field met again with another value becomes a list (never
+                        # silently dropped): the field map must then say how to read it.
+                        if k not in fields or fields[k] == v:
+                            fields[k] = v
+                        elif isinstance(fields[k], list):
+                            fields[k].append(v)
+                        else:
+                            fields[k] = [fields[k], v]
+                records.append(OracleRecord(pkt["frame"], packet, dg.get("header", {}),
+                                            fields, "record"))
+    return records, set()
+
+
+LAYOUTS = {"cflow": layout_cflow, "sflow": layout_sflow}
+
+
+# --- comparison -----------------------------------------------------------------------------
+
+class Result:
+    def __init__(self):
+        self.compared = 0
+        self.mismatches = []
+        self.unmapped = set()
+        self.beyond = 0
+        self.problems = []
+
+
+def compare_section(res, fmap, section, fields, ctx, rec, where, skip_fields):
+    rules = fmap.get(section, {})
+    for name, value in fields.items():
+        if name in skip_fields:
+            continue
+        rule = rules.get(name)
+        if rule is None:
+            res.unmapped.add(name)
+            continue
+        if isinstance(rule, dict) and "ignore" in rule:
+            continue
+        for target in rule:
+            to = target["to"]
+            try:
+                want = normalise(target, value, ctx, rec)
+            except (ValueError, KeyError, decimal.InvalidOperation) as e:
+                res.mismatches.append("%s %s=%r: cannot normalise: %s" % (where, name, value, e))
+                continue
+            res.compared += 1
+            if "absent_if" in target and want == target["absent_if"]:
+                if to in rec:
+                    res.mismatches.append("%s %s=%r: flowdex %s=%r, expected absent"
+                                          % (where, name, value, to, rec[to]))
+                continue
+            got = rec.get(to, "<absent>")
+            if got != want:
+                res.mismatches.append("%s %s=%r -> %s: flowdex %r, expected %r"
+                                      % (where, name, value, to, got, want))
+
+
+def compare_record(res, fmap, orec, rec, renormalize, skip_fields):
+    where = "frame %d rec %d:" % (orec.frame, rec.get("rec_index", -1))
+    ctx = {"header": orec.header, "packet": orec.packet, "renormalize": renormalize}
+    compare_section(res, fmap, "packet", orec.packet, ctx, rec, where, skip_fields)
+    compare_section(res, fmap, "header", orec.header, ctx, rec, where, skip_fields)
+    compare_section(res, fmap, orec.section, orec.fields, ctx, rec, where, skip_fields)
+
+
+def count_mismatches(res, fmap, orec, rec, renormalize, skip_fields):
+    trial = Result()
+    compare_record(trial, fmap, orec, rec, renormalize, skip_fields)
+    return len(trial.mismatches)
+
+
+def align_frame(res, fmap, frame, orecs, drecs, renormalize, skip_fields, no_template_seen):
+    """Matches the frame's oracle records with flowdex's by position. Where flowdex decoded
+    more (data sets Wireshark had no template for), each oracle record takes the first
+    remaining flowdex record that agrees exactly (else the next one, and its mismatches are
+    reported); the rest count as decoded beyond the oracle."""
+    if len(drecs) == len(orecs):
+        for o, d in zip(orecs, drecs):
+            compare_record(res, fmap, o, d, renormalize, skip_fields)
+        return
+    if len(drecs) < len(orecs) or not no_template_seen:
+        res.problems.append("frame %d: %d records in the oracle, %d decoded"
+                            % (frame, len(orecs), len(drecs)))
+        for o, d in zip(orecs, drecs):
+            compare_record(res, fmap, o, d, renormalize, skip_fields)
+        return
+    i = 0
+    for o in orecs:
+        j = i
+        while j < len(drecs) and count_mismatches(res, fmap, o, drecs[j], renormalize,
+                                                  skip_fields) != 0:
+            j += 1
+        if j == len(drecs):
+            j = i
+        compare_record(res, fmap, o, drecs[j], renormalize, skip_fields)
+        res.beyond += j - i
+        i = j + 1
+    res.beyond += len(drecs) - i
+
+
+def check_exception(res, exc, oracle_by_frame, orecs_by_frame, drecs_by_frame):
+    for frame, drop in exc.get("refused_frames", {}).items():
+        if drecs_by_frame.get(frame):
+            res.problems.append("frame %d: expected refused (%s), flowdex decoded %d records"
+                                % (frame, drop, len(drecs_by_frame[frame])))
+        want_n = exc.get("oracle_records", {}).get(frame)
+        got_n = len(orecs_by_frame.get(frame, []))
+        if want_n is not None and got_n != want_n:
+            res.problems.append("frame %d: oracle has %d records, exception expects %d"
+                                % (frame, got_n, want_n))
+        pkt = oracle_by_frame.get(frame, {})
+        headers = [p.get("header", {}) for p in pkt.get("pdus", pkt.get("datagrams", []))]
+        for field, value in exc.get("oracle_header", {}).get(frame, {}).items():
+            if not any(h.get(field) == value for h in headers):
+                res.problems.append("frame %d: oracle header %s is not %r (exception stale?)"
+                                    % (frame, field, value))
+
+
+def check_drops(res, summary, exc):
+    want = exc.get("drops", {}) if exc else {}
+    for kind in ("dgram_drop", "record_drop"):
+        got = summary.get(kind, {})
+        expect = want.get(kind, {})
+        if got != expect:
+            res.problems.append("%s: flowdex counted %s, expected %s"
+                                % (kind, json.dumps(got, sort_keys=True),
+                                   json.dumps(expect, sort_keys=True)))
+
+
+def run_dump(dump, capture, renormalize):
+    cmd = [dump] + ([] if renormalize else ["--raw"]) + [capture]
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, timeout=300).stdout
+    return out.decode()
+
+
+def parse_dump(text):
+    records, summary = [], None
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        obj = json.loads(line)
+        if "summary" in obj:
+            summary = obj["summary"]
+        else:
+            records.append(obj)
+    if summary is None:
+        raise SystemExit("decode_dump output has no summary line")
+    return records, summary
+
+
+def compare(capture, fmap, dump_text, renormalize):
+    name = os.path.basename(capture)
+    if name.endswith(".pcap"):
+        name = name[:-5]
+    oracle = json.load(open(capture + ".tshark.records.json"))
+    exc = EXCEPTIONS.get(name)
+    skip_fields = exc.get("skip_fields", {}) if exc else {}
+    orecs, no_template = LAYOUTS[fmap["layout"]](oracle)
+    drecs, summary = parse_dump(dump_text)
+
+    res = Result()
+    oracle_by_frame = {p["frame"]: p for p in oracle}
+    orecs_by_frame, drecs_by_frame = {}, {}
+    for o in orecs:
+        orecs_by_frame.setdefault(o.frame, []).append(o)
+    for d in drecs:
+        drecs_by_frame.setdefault(d["frame"], []).append(d)
+    refused = set(exc.get("refused_frames", {})) if exc else set()
+    if exc:
+        check_exception(res, exc, oracle_by_frame, orecs_by_frame, drecs_by_frame)
+    check_drops(res, summary, exc)
+
+    first_no_template = min(no_template) if no_template else None
+    for frame in sorted(set(orecs_by_frame) | set(drecs_by_frame)):
+        if frame in refused:
+            continue
+        seen = first_no_template is not None and frame >= first_no_template
+        align_frame(res, fmap, frame, orecs_by_frame.get(frame, []),
+                    drecs_by_frame.get(frame, []), renormalize, skip_fields, seen)
+
+    n_oracle = sum(len(v) for f, v in orecs_by_frame.items() if f not in refused)
+    failed = bool(res.mismatches or res.problems)
+    print("%-58s %7s %7s %8s %10s %7s %9s  %s"
+          % ("capture", "oracle", "decoded", "compared", "mismatches", "beyond", "unmapped",
+             "verdict"))
+    print("%-58s %7d %7d %8d %10d %7d %9d  %s"
+          % (name[:58], n_oracle, len(drecs), res.compared, len(res.mismatches), res.beyond,
+             len(res.unmapped), "FAIL" if failed else "ok"))
+    if exc:
+        print("exception: " + exc["reason"])
+    if res.unmapped:
+        print("Wireshark fields not mapped: " + ", ".join(sorted(res.unmapped)))
+    for p in res.problems:
+        print("PROBLEM " + p)
+    for m in res.mismatches[:200]:
+        print("MISMATCH " + m)
+    if len(res.mismatches) > 200:
+        print("... %d more mismatches" % (len(res.mismatches) - 200))
+    return 1 if failed else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("capture")
+    ap.add_argument("--fieldmap", required=True)
+    ap.add_argument("--dump", help="decode_dump executable")
+    ap.add_argument("--dump-output", help="read decode_dump output from this file instead")
+    ap.add_argument("--raw", action="store_true", help="no renormalisation by sampling rate")
+    args = ap.parse_args()
+    if not os.path.exists(args.capture) or \
+            not os.path.exists(args.capture + ".tshark.records.json"):
+        print("skipped: %s or its oracle is missing" % args.capture)
+        return SKIP
+    fmap = json.load(open(args.fieldmap))
+    if args.dump_output:
+        text = open(args.dump_output).read()
+    elif args.dump:
+        text = run_dump(args.dump, args.capture, not args.raw)
+    else:
+        ap.error("one of --dump or --dump-output is required")
+    if fmap["layout"] == "sflow":
+        # sFlow's sample-level rules live in their own module (tests/golden/sflow_oracle.py).
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import sflow_oracle
+        return sflow_oracle.compare(args.capture, fmap, text)
+    return compare(args.capture, fmap, text, not args.raw)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
