@@ -28,6 +28,10 @@ const char *fdx_metrics_drop_stage(enum fdx_drop reason)
     case FDX_DROP_RING_FULL:
         return "pipeline";
     case FDX_DROP_FILTERED:
+    case FDX_DROP_FILTER_PRIVATE:
+    case FDX_DROP_FILTER_TOO_OLD:
+    case FDX_DROP_FILTER_FUTURE:
+    case FDX_DROP_FILTER_EXPORTER:
         return "enrich";
     case FDX_DROP_OUTPUT_FULL:
     case FDX_DROP_OUTPUT_ERROR:
