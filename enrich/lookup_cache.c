@@ -1,4 +1,5 @@
-/* Set-associative LRU: a set holds 4 ways; each way has an age stamp from a per-cache clock. */
+/* Set-associative LRU: a set holds 3 ways, their keys and age stamps (from a per-cache clock)
+ * in one 64-byte cache line, so a lookup touches the set's line and the value's. */
 #include "lookup_cache.h"
 
 #include <stdbool.h>
@@ -6,19 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WAYS 4
+#define WAYS 3
 
-/* The keys of a set share one cache line; ages and values live apart. */
 struct set {
     struct fdx_addr key[WAYS];
+    uint32_t stamp[WAYS]; /* last use; 0 = empty */
+    uint32_t pad;
 };
+_Static_assert(sizeof(struct set) == 64, "a set is one cache line");
 
 struct fdx_lcache {
     size_t sets_mask;
     size_t value_size;
     uint32_t clock;
-    struct set *set;     /* sets */
-    uint32_t *stamp;     /* sets * WAYS: last use; 0 = empty */
+    struct set *set;     /* sets, 64-byte aligned */
     unsigned char *vals; /* sets * WAYS * value_size */
     fdx_counter hits, misses;
 };
@@ -37,9 +39,8 @@ struct fdx_lcache *fdx_lcache_new(size_t entries, size_t value_size)
     /* Values hold doubles and ids: keep every one aligned like malloc's memory. */
     c->value_size = (value_size + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
     c->set = aligned_alloc(64, sets * sizeof(*c->set));
-    c->stamp = calloc(sets * WAYS, sizeof(*c->stamp));
     c->vals = calloc(sets * WAYS, c->value_size);
-    if (c->set == NULL || c->stamp == NULL || c->vals == NULL) {
+    if (c->set == NULL || c->vals == NULL) {
         fdx_lcache_free(c);
         return NULL;
     }
@@ -51,7 +52,6 @@ void fdx_lcache_free(struct fdx_lcache *c)
 {
     if (c != NULL) {
         free(c->set);
-        free(c->stamp);
         free(c->vals);
         free(c);
     }
@@ -90,13 +90,13 @@ static uint32_t tick(struct fdx_lcache *c)
 void *fdx_lcache_get(struct fdx_lcache *c, const struct fdx_addr *key)
 {
     size_t set = set_of(c, key);
-    const struct set *s = &c->set[set];
+    struct set *s = &c->set[set];
     for (size_t w = 0; w < WAYS; w++) {
-        size_t i = set * WAYS + w;
-        if (same(&s->key[w], key) && c->stamp[i] != 0) {
-            c->stamp[i] = tick(c);
+        if (same(&s->key[w], key) && s->stamp[w] != 0) {
+            uint32_t now = tick(c);
+            s->stamp[w] = now;
             fdx_counter_add(&c->hits, 1);
-            return c->vals + i * c->value_size;
+            return c->vals + (set * WAYS + w) * c->value_size;
         }
     }
     fdx_counter_add(&c->misses, 1);
@@ -106,27 +106,28 @@ void *fdx_lcache_get(struct fdx_lcache *c, const struct fdx_addr *key)
 void *fdx_lcache_put(struct fdx_lcache *c, const struct fdx_addr *key)
 {
     size_t set = set_of(c, key);
-    size_t base = set * WAYS, victim = base;
-    for (size_t i = base; i < base + WAYS; i++) {
-        if (c->stamp[i] == 0 || same(&c->set[set].key[i - base], key)) {
-            victim = i;
+    uint32_t now = tick(c); /* first: a wrap clears every stamp */
+    struct set *s = &c->set[set];
+    size_t victim = 0;
+    for (size_t w = 0; w < WAYS; w++) {
+        if (s->stamp[w] == 0 || same(&s->key[w], key)) {
+            victim = w;
             break;
         }
-        if (c->stamp[i] < c->stamp[victim]) {
-            victim = i;
+        if (s->stamp[w] < s->stamp[victim]) {
+            victim = w;
         }
     }
-    uint32_t now = tick(c);
-    c->set[set].key[victim - base] = *key;
-    c->stamp[victim] = now;
-    unsigned char *v = c->vals + victim * c->value_size;
+    s->key[victim] = *key;
+    s->stamp[victim] = now;
+    unsigned char *v = c->vals + (set * WAYS + victim) * c->value_size;
     memset(v, 0, c->value_size);
     return v;
 }
 
 void fdx_lcache_clear(struct fdx_lcache *c)
 {
-    memset(c->stamp, 0, (c->sets_mask + 1) * WAYS * sizeof(*c->stamp));
+    memset(c->set, 0, (c->sets_mask + 1) * sizeof(*c->set));
 }
 
 uint64_t fdx_lcache_hits(const struct fdx_lcache *c)
