@@ -49,3 +49,6 @@ if(TARGET flowdex)
     set_tests_properties(e2e.enrich_replay PROPERTIES FIXTURES_REQUIRED enrich_mmdb)
   endif()
 endif()
+
+# Operator-supplied tables (prefix CSV, CAIDA text): fuzz target + seed replay.
+fdx_fuzz_target(fuzz_enrich_tables fuzz_enrich_tables.c)
