@@ -327,6 +327,7 @@ static void asorg_process(void *self, struct fdx_batch *batch)
     if (st == NULL) {
         return;
     }
+    fdx_enrich_intern_housekeeping(st, batch);
     if (fdx_intern_generation(st) != a->intern_gen) {
         memset(a->ids, 0, a->t->n * sizeof(*a->ids));
         a->intern_gen = fdx_intern_generation(st);

@@ -267,6 +267,7 @@ static void geoip_process(void *self, struct fdx_batch *batch)
     if (st == NULL) {
         return;
     }
+    fdx_enrich_intern_housekeeping(st, batch);
     /* Cached results hold intern ids: forget them when the table was cleared. */
     if (fdx_intern_generation(st) != g->intern_gen) {
         fdx_lcache_clear(g->cache);

@@ -522,6 +522,7 @@ static void pt_process(void *self, struct fdx_batch *batch)
     if (st == NULL) {
         return;
     }
+    fdx_enrich_intern_housekeeping(st, batch);
     if (fdx_intern_generation(st) != p->st.intern_gen) {
         p->st.intern_gen = fdx_intern_generation(st);
         memset(p->st.val_id, 0, p->st.t->nrows * p->st.t->ncols * sizeof(*p->st.val_id));
