@@ -27,3 +27,6 @@ if(FDX_BUILD_BENCH)
   target_include_directories(bench_es PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
   target_link_libraries(bench_es PRIVATE fdx_outputs PkgConfig::JSONC Threads::Threads)
 endif()
+
+# Fuzzing the bulk response parser and the bulk body walk.
+fdx_fuzz_target(es_response fuzz_es_response.c)
