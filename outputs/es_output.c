@@ -364,10 +364,34 @@ static int es_flush(void *self, int64_t deadline_ms)
     return 0;
 }
 
+/* SIGHUP: reopen the dead-letter file (rotation) and re-read the secrets (rotated
+ * passwords or API keys); on failure the old ones stay in use. */
 static int es_reopen(void *self)
 {
     struct es_output *o = self;
-    return o->dl != NULL ? fdx_dead_letter_reopen(o->dl) : 0;
+    const struct es_conf *c = &o->conf;
+    struct fdx_err err = {{0}};
+    char *password = NULL, *api_key = NULL;
+    int rc = load_secret("password", c->password, c->password_env, c->password_file, &password,
+                         &err);
+    if (rc == 0) {
+        rc = load_secret("api_key", c->api_key, c->api_key_env, c->api_key_file, &api_key, &err);
+    }
+    if (rc == 0) {
+        rc = fdx_es_client_set_auth(o->client, c->user, password, api_key);
+    }
+    if (rc == 0) {
+        free(o->password);
+        free(o->api_key);
+        o->password = password;
+        o->api_key = api_key;
+    } else {
+        fdx_error("%s (keeping the current credentials)", err.msg[0] ? err.msg : "out of memory");
+        free(password);
+        free(api_key);
+    }
+    int dl_rc = o->dl != NULL ? fdx_dead_letter_reopen(o->dl) : 0;
+    return rc != 0 ? rc : dl_rc;
 }
 
 static void sample(struct fdx_metrics *m, const char *name, const char *type, const char *help,

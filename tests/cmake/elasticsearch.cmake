@@ -11,8 +11,8 @@ add_executable(es_driver integration/es_driver.c)
 target_link_libraries(es_driver PRIVATE fdx_outputs PkgConfig::PCAP PkgConfig::JSONC)
 
 # Integration tests: the driver against the stand-in, loopback only, every process stopped.
-foreach(case corpus pmacct gzip auth_basic auth_api_key versions faults mapping_error
-        sigterm_restart hosts retention)
+foreach(case corpus pmacct gzip auth_basic auth_api_key reload_secret versions faults
+        mapping_error sigterm_restart hosts retention)
   add_test(NAME es.${case}
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_es.py ${case}
                    --driver $<TARGET_FILE:es_driver>

@@ -258,6 +258,26 @@ def case_auth_api_key(env):
     check(docs_metric(m2, "lost") == 0, "wrong key: nothing lost")
 
 
+def case_reload_secret(env):
+    """A rotated API key is picked up on SIGHUP; documents waited meanwhile, none lost."""
+    key = "bmV3LWtleTpzZWNyZXQ="
+    s = env.standin("--api-key", key)
+    keyfile = os.path.join(env.dir, "api_key")
+    with open(keyfile, "w") as f:
+        f.write("b2xkLWtleTpzZWNyZXQ=\n")
+    conf = env.config("c", hosts=[s.url], api_key_file=keyfile)
+    p = env.start_driver(conf, captures(env.args.corpus, ("netflow5",)), "--linger-ms", "30000")
+    deadline = time.monotonic() + 20
+    while s.stats()["auth_failures"] < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    check(s.stats()["docs"] == 0, "reload: nothing indexed with the old key")
+    with open(keyfile, "w") as f:
+        f.write(key + "\n")
+    os.kill(p.pid, signal.SIGHUP)
+    m = env.finish(p)
+    expect_delivered(m, s.stats(), "reload")
+
+
 def case_versions(env):
     for version, dist, legacy in (("7.5.2", "elasticsearch", True),
                                   ("7.17.15", "elasticsearch", False),
