@@ -238,6 +238,8 @@ static void *es_open(const void *conf, const struct fdx_output_env *env, struct 
     clock_gettime(CLOCK_REALTIME, &ts);
     o->rng = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^ 0x9E3779B97F4A7C15ULL;
     o->template_done = o->conf.template_mode == ES_TEMPLATE_SKIP;
+    fdx_es_response_init(&o->resp);
+    fdx_buf_init(&o->scratch, 0);
     if (open_parts(o, env, err) != 0) {
         es_close(o);
         return NULL;
@@ -447,6 +449,8 @@ static void es_close(void *self)
         fdx_es_bulk_free(b);
     }
     fdx_es_client_free(o->client);
+    fdx_es_response_fini(&o->resp);
+    fdx_buf_fini(&o->scratch);
     fdx_spool_close(o->spool);
     fdx_dead_letter_close(o->dl);
     for (int i = 0; i < ES_LOGGED_TYPES; i++) {

@@ -11,6 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct fdx_es_response r;
+    fdx_es_response_init(&r);
     if (fdx_es_response_parse(&r, (const char *)data, size) == 0) {
         for (uint32_t i = 0; i < r.n; i++) {
             (void)r.items[i].verdict;
