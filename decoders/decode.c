@@ -5,6 +5,11 @@
 #include <string.h>
 
 #include "exporter.h"
+#include "pending_sets.h"
+#include "templates.h"
+
+/* Bound on the number of data sets waiting for their template (besides the byte bound). */
+#define PENDING_MAX_SETS 4096
 
 void fdx_decode_cfg_defaults(struct fdx_decode_cfg *cfg)
 {
@@ -25,7 +30,13 @@ int fdx_decode_ctx_init(struct fdx_decode_ctx *ctx, const struct fdx_decode_cfg 
     ctx->cfg = cfg;
     ctx->counters = counters;
     ctx->exporters = fdx_exporters_new(cfg->max_exporters);
-    if (ctx->exporters == NULL) {
+    ctx->templates = fdx_templates_new(cfg->max_templates, cfg->max_templates_per_exporter);
+    if (cfg->pending_max_bytes > 0 && cfg->pending_timeout_ms > 0) {
+        ctx->pending = fdx_pending_new(cfg->pending_max_bytes, PENDING_MAX_SETS);
+    }
+    if (ctx->exporters == NULL || ctx->templates == NULL ||
+        (cfg->pending_max_bytes > 0 && cfg->pending_timeout_ms > 0 && ctx->pending == NULL)) {
+        fdx_decode_ctx_fini(ctx);
         return -ENOMEM;
     }
     return 0;
@@ -33,6 +44,15 @@ int fdx_decode_ctx_init(struct fdx_decode_ctx *ctx, const struct fdx_decode_cfg 
 
 void fdx_decode_ctx_fini(struct fdx_decode_ctx *ctx)
 {
+    /* Sets still waiting at shutdown are lost undecoded: counted like an expiry. */
+    if (ctx->pending != NULL && ctx->counters != NULL) {
+        fdx_decode_count(ctx, FDX_DROP_NO_TEMPLATE, fdx_pending_clear(ctx->pending));
+    }
+    fdx_pending_free(ctx->pending);
+    ctx->pending = NULL;
+    /* Templates refer to exporter entries: free them first. */
+    fdx_templates_free(ctx->templates);
+    ctx->templates = NULL;
     fdx_exporters_free(ctx->exporters);
     ctx->exporters = NULL;
 }
@@ -40,4 +60,12 @@ void fdx_decode_ctx_fini(struct fdx_decode_ctx *ctx)
 void fdx_decode_ctx_tick(struct fdx_decode_ctx *ctx, int64_t now_ms)
 {
     ctx->now_ms = now_ms;
+    if (ctx->templates != NULL && ctx->cfg->template_timeout_s > 0) {
+        fdx_templates_expire(ctx->templates, now_ms,
+                             (int64_t)ctx->cfg->template_timeout_s * 1000);
+    }
+    if (ctx->pending != NULL) {
+        unsigned n = fdx_pending_expire(ctx->pending, now_ms, ctx->cfg->pending_timeout_ms);
+        fdx_decode_count(ctx, FDX_DROP_NO_TEMPLATE, n);
+    }
 }
