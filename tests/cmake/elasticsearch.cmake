@@ -30,3 +30,13 @@ endif()
 
 # Fuzzing the bulk response parser and the bulk body walk.
 fdx_fuzz_target(es_response fuzz_es_response.c)
+
+# Daemon-level: the flowdex binary (replay, and SIGTERM during an outage then restart).
+foreach(case replay sigterm)
+  add_test(NAME es.daemon_${case}
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_es_daemon.py
+                   ${case} --flowdex $<TARGET_FILE:flowdex>
+                   --standin ${CMAKE_CURRENT_SOURCE_DIR}/integration/es_standin.py
+                   --corpus ${FDX_CORPUS_DIR})
+  set_tests_properties(es.daemon_${case} PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 300)
+endforeach()
