@@ -3,7 +3,24 @@
 
 #include <string.h>
 
+#include "anonymize.h"
+#include "asn.h"
+#include "asorg.h"
+#include "community_id.h"
+#include "filter.h"
+#include "geoip.h"
+#include "prefix_table.h"
+#include "tags.h"
+
 static const struct fdx_stage_ops *const all_stages[] = {
+    &fdx_stage_filter,
+    &fdx_stage_geoip,
+    &fdx_stage_asn,
+    &fdx_stage_asorg,
+    &fdx_stage_prefix_table,
+    &fdx_stage_tags,
+    &fdx_stage_community_id,
+    &fdx_stage_anonymize,
     NULL,
 };
 

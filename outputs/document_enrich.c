@@ -1,20 +1,255 @@
 /* Enrichment fields of a document (geo, AS organisation, tags, community id, anonymization).
- * Written by the enrichment stages' owner. */
+ * ECS: each group's keys are written at the end of that group (document.c calls once per
+ * group), with free-form labels sorted by name so that fields sharing a parent object are
+ * consecutive. pmacct: flat keys, appended at the end. */
 #include "document.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "intern.h"
+
+static void put_str(struct fdx_jw *w, const char *key, const struct fdx_intern *st, uint32_t id)
+{
+    size_t len;
+    const char *s = fdx_intern_str(st, id, &len);
+    if (s != NULL) {
+        fdx_jw_str(w, key, s, len);
+    }
+}
+
+static bool has(const struct fdx_slot *s, enum fdx_enr_field f)
+{
+    return (s->enr.present & FDX_EBIT(f)) != 0;
+}
+
+static enum fdx_doc_group label_group(const char *key)
+{
+    static const struct {
+        const char *prefix;
+        enum fdx_doc_group g;
+    } map[] = {{"event.", FDX_DOC_EVENT},
+               {"source.", FDX_DOC_SOURCE},
+               {"destination.", FDX_DOC_DESTINATION},
+               {"network.", FDX_DOC_NETWORK},
+               {"observer.", FDX_DOC_OBSERVER}};
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (strncmp(key, map[i].prefix, strlen(map[i].prefix)) == 0) {
+            return map[i].g;
+        }
+    }
+    return FDX_DOC_TAIL;
+}
+
+/* Labels of group g, sorted by key. */
+static void put_labels(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
+                       enum fdx_doc_group g)
+{
+    const char *key[FDX_ENR_LABELS_MAX];
+    uint32_t val[FDX_ENR_LABELS_MAX];
+    unsigned n = 0;
+    for (unsigned i = 0; i < s->enr.nlabels && i < FDX_ENR_LABELS_MAX; i++) {
+        const char *k = fdx_intern_str(st, s->enr.label[i].key, NULL);
+        if (k == NULL || label_group(k) != g) {
+            continue;
+        }
+        unsigned j = n++;
+        while (j > 0 && strcmp(key[j - 1], k) > 0) {
+            key[j] = key[j - 1];
+            val[j] = val[j - 1];
+            j--;
+        }
+        key[j] = k;
+        val[j] = s->enr.label[i].value;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        put_str(w, key[i], st, val[i]);
+    }
+}
+
+static void put_endpoint(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
+                         bool src)
+{
+    const struct fdx_enrichment *e = &s->enr;
+    if (has(s, src ? FDX_E_SRC_AS : FDX_E_DST_AS)) {
+        int64_t as = src ? e->src_as : e->dst_as;
+        if (as != FDX_AS_ABSENT) {
+            fdx_jw_i64(w, src ? "source.as.number" : "destination.as.number", as);
+        }
+    }
+    if (has(s, src ? FDX_E_SRC_AS_ORG : FDX_E_DST_AS_ORG)) {
+        put_str(w, src ? "source.as.organization.name" : "destination.as.organization.name", st,
+                src ? e->src_as_org : e->dst_as_org);
+    }
+    if (has(s, src ? FDX_E_SRC_GEO : FDX_E_DST_GEO)) {
+        const struct fdx_geo *g = src ? &e->src_geo : &e->dst_geo;
+        put_str(w, src ? "source.geo.city_name" : "destination.geo.city_name", st, g->city_name);
+        put_str(w, src ? "source.geo.continent_code" : "destination.geo.continent_code", st,
+                g->continent_code);
+        put_str(w, src ? "source.geo.country_iso_code" : "destination.geo.country_iso_code", st,
+                g->country_iso);
+        put_str(w, src ? "source.geo.country_name" : "destination.geo.country_name", st,
+                g->country_name);
+        if (g->has_location) {
+            fdx_jw_geo(w, src ? "source.geo.location" : "destination.geo.location", g->lat,
+                       g->lon);
+        }
+        if (g->is_multicast) {
+            fdx_jw_cstr(w, src ? "source.geo.name" : "destination.geo.name", "multicast");
+        }
+        put_str(w, src ? "source.geo.region_name" : "destination.geo.region_name", st,
+                g->region_name);
+    }
+    put_labels(w, s, st, src ? FDX_DOC_SOURCE : FDX_DOC_DESTINATION);
+}
+
+/* JSON array of the names of the anonymized fields. */
+static size_t anonymized_list(uint8_t bits, char *out, size_t cap)
+{
+    static const struct {
+        uint8_t bit;
+        const char *name;
+    } names[] = {{FDX_ANON_SRC_ADDR, "source.ip"},
+                 {FDX_ANON_DST_ADDR, "destination.ip"},
+                 {FDX_ANON_NEXT_HOP, "netflow.ip_next_hop_address"},
+                 {FDX_ANON_BGP_NEXT_HOP, "netflow.bgp_next_hop_address"},
+                 {FDX_ANON_POST_NAT, "netflow.post_nat_source_address"},
+                 {FDX_ANON_POST_NAT, "netflow.post_nat_destination_address"}};
+    size_t n = (size_t)snprintf(out, cap, "[");
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (bits & names[i].bit) {
+            n += (size_t)snprintf(out + n, cap - n, "%s\"%s\"", n > 1 ? "," : "", names[i].name);
+        }
+    }
+    n += (size_t)snprintf(out + n, cap - n, "]");
+    return n;
+}
+
+static void put_tail(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st)
+{
+    const struct fdx_enrichment *e = &s->enr;
+    if (e->anonymized != 0) {
+        char list[256];
+        size_t n = anonymized_list(e->anonymized, list, sizeof(list));
+        fdx_jw_raw(w, "flowdex.anonymized", list, n);
+        if (e->anon_mode != FDX_ANON_MODE_NONE) {
+            fdx_jw_cstr(w, "flowdex.anonymization",
+                        e->anon_mode == FDX_ANON_MODE_TRUNCATE ? "truncate" : "cryptopan");
+        }
+    }
+    if (has(s, FDX_E_COUNTRY_SCOPE)) {
+        put_str(w, "flowdex.country_scope", st, e->country_scope);
+    }
+    if (e->anonymized & FDX_ANON_REDACTED) {
+        fdx_jw_bool(w, "flowdex.redacted", true);
+    }
+    put_labels(w, s, st, FDX_DOC_TAIL);
+}
 
 void fdx_document_enrich_ecs(struct fdx_jw *w, const struct fdx_slot *s,
                              const struct fdx_intern *strings, enum fdx_doc_group g)
 {
-    (void)w;
-    (void)s;
-    (void)strings;
-    (void)g;
+    if (s->enr.present == 0 && s->enr.nlabels == 0 && s->enr.anonymized == 0) {
+        return;
+    }
+    switch (g) {
+    case FDX_DOC_EVENT:
+        put_labels(w, s, strings, g);
+        break;
+    case FDX_DOC_SOURCE:
+    case FDX_DOC_DESTINATION:
+        put_endpoint(w, s, strings, g == FDX_DOC_SOURCE);
+        break;
+    case FDX_DOC_NETWORK:
+        if (has(s, FDX_E_COMMUNITY_ID)) {
+            fdx_jw_cstr(w, "network.community_id", s->enr.community_id);
+        }
+        put_labels(w, s, strings, g);
+        break;
+    case FDX_DOC_OBSERVER:
+        if (has(s, FDX_E_IN_IF_NAME)) {
+            put_str(w, "observer.ingress.interface.name", strings, s->enr.in_if_name);
+        }
+        if (has(s, FDX_E_OUT_IF_NAME)) {
+            put_str(w, "observer.egress.interface.name", strings, s->enr.out_if_name);
+        }
+        if (has(s, FDX_E_SENSOR)) {
+            put_str(w, "observer.name", strings, s->enr.sensor);
+        }
+        put_labels(w, s, strings, g);
+        break;
+    case FDX_DOC_TAIL:
+        put_tail(w, s, strings);
+        break;
+    }
+}
+
+/* pmacct: flat names; labels keep their name with '.' turned into '_'. */
+static void pmacct_side(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
+                        bool src)
+{
+    const struct fdx_enrichment *e = &s->enr;
+    /* as_src/as_dst are written by document.c when the record carries them. */
+    if (has(s, src ? FDX_E_SRC_AS : FDX_E_DST_AS) &&
+        !fdx_flow_has(&s->flow, src ? FDX_F_SRC_AS : FDX_F_DST_AS)) {
+        int64_t as = src ? e->src_as : e->dst_as;
+        if (as != FDX_AS_ABSENT) {
+            fdx_jw_i64(w, src ? "as_src" : "as_dst", as);
+        }
+    }
+    if (has(s, src ? FDX_E_SRC_AS_ORG : FDX_E_DST_AS_ORG)) {
+        put_str(w, src ? "as_name_src" : "as_name_dst", st, src ? e->src_as_org : e->dst_as_org);
+    }
+    if (has(s, src ? FDX_E_SRC_GEO : FDX_E_DST_GEO)) {
+        const struct fdx_geo *g = src ? &e->src_geo : &e->dst_geo;
+        put_str(w, src ? "country_ip_src" : "country_ip_dst", st, g->country_iso);
+        put_str(w, src ? "city_ip_src" : "city_ip_dst", st, g->city_name);
+        if (g->has_location) {
+            fdx_jw_f64(w, src ? "lat_ip_src" : "lat_ip_dst", g->lat);
+            fdx_jw_f64(w, src ? "lon_ip_src" : "lon_ip_dst", g->lon);
+        }
+    }
 }
 
 void fdx_document_enrich_pmacct(struct fdx_jw *w, const struct fdx_slot *s,
                                 const struct fdx_intern *strings)
 {
-    (void)w;
-    (void)s;
-    (void)strings;
+    const struct fdx_enrichment *e = &s->enr;
+    if (e->present == 0 && e->nlabels == 0 && e->anonymized == 0) {
+        return;
+    }
+    pmacct_side(w, s, strings, true);
+    pmacct_side(w, s, strings, false);
+    if (has(s, FDX_E_COMMUNITY_ID)) {
+        fdx_jw_cstr(w, "community_id", e->community_id);
+    }
+    if (has(s, FDX_E_SENSOR)) {
+        put_str(w, "sensor", strings, e->sensor);
+    }
+    if (has(s, FDX_E_IN_IF_NAME)) {
+        put_str(w, "iface_in_name", strings, e->in_if_name);
+    }
+    if (has(s, FDX_E_OUT_IF_NAME)) {
+        put_str(w, "iface_out_name", strings, e->out_if_name);
+    }
+    if (has(s, FDX_E_COUNTRY_SCOPE)) {
+        put_str(w, "country_scope", strings, e->country_scope);
+    }
+    if (e->anonymized != 0) {
+        char list[256];
+        size_t n = anonymized_list(e->anonymized, list, sizeof(list));
+        fdx_jw_raw(w, "anonymized", list, n);
+    }
+    for (unsigned i = 0; i < e->nlabels && i < FDX_ENR_LABELS_MAX; i++) {
+        size_t len;
+        const char *k = fdx_intern_str(strings, e->label[i].key, &len);
+        if (k == NULL || len >= 128) {
+            continue;
+        }
+        char flat[128];
+        for (size_t j = 0; j <= len; j++) {
+            flat[j] = k[j] == '.' ? '_' : k[j];
+        }
+        put_str(w, flat, strings, e->label[i].value);
+    }
 }

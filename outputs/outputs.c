@@ -4,9 +4,11 @@
 #include <string.h>
 
 extern const struct fdx_output_ops fdx_output_file;
+extern const struct fdx_output_ops fdx_output_elasticsearch;
 
 static const struct fdx_output_ops *const all_outputs[] = {
     &fdx_output_file,
+    &fdx_output_elasticsearch,
     NULL,
 };
 

@@ -45,18 +45,32 @@ struct fdx_label {
 };
 
 /* Which document fields were anonymized (FDX_ANON_*). */
-enum { FDX_ANON_SRC_ADDR = 1, FDX_ANON_DST_ADDR = 2, FDX_ANON_REDACTED = 4 };
+enum {
+    FDX_ANON_SRC_ADDR = 1,
+    FDX_ANON_DST_ADDR = 2,
+    FDX_ANON_REDACTED = 4,
+    FDX_ANON_NEXT_HOP = 8,
+    FDX_ANON_BGP_NEXT_HOP = 16,
+    FDX_ANON_POST_NAT = 32,
+};
+
+/* How addresses were anonymized (anon_mode). */
+enum { FDX_ANON_MODE_NONE = 0, FDX_ANON_MODE_TRUNCATE = 1, FDX_ANON_MODE_CRYPTOPAN = 2 };
+
+/* src_as / dst_as value meaning "looked up, not found, write no field". */
+#define FDX_AS_ABSENT INT64_MIN
 
 struct fdx_enrichment {
     uint32_t present; /* FDX_EBIT(FDX_E_x) */
     struct fdx_geo src_geo, dst_geo;
-    int64_t src_as, dst_as; /* looked-up AS numbers; -1 unknown */
+    int64_t src_as, dst_as; /* looked-up AS numbers; -1 unknown; FDX_AS_ABSENT: no field */
     uint32_t src_as_org, dst_as_org;
     uint32_t sensor;        /* exporter (sensor) name */
     uint32_t country_scope; /* "domestic" / "international" / "mixed" */
     uint32_t in_if_name, out_if_name;
     char community_id[32];  /* "1:" + base64 of SHA-1, NUL-terminated */
     uint8_t anonymized;     /* FDX_ANON_* bits */
+    uint8_t anon_mode;      /* FDX_ANON_MODE_* */
     uint8_t nlabels;
     struct fdx_label label[FDX_ENR_LABELS_MAX];
 };

@@ -146,6 +146,9 @@ struct fdx_if_counters {
         eth_multiple_collisions, eth_sqe_errors, eth_deferred, eth_late_collisions,
         eth_excessive_collisions, eth_internal_mac_tx_errors, eth_carrier_sense_errors,
         eth_frame_too_longs, eth_internal_mac_rx_errors, eth_symbol_errors;
+    bool has_processor; /* sFlow processor information (counter format 1001) */
+    uint32_t cpu_5s_pct_x100, cpu_1m_pct_x100, cpu_5m_pct_x100; /* CPU %, in 1/100 % */
+    uint64_t mem_total_bytes, mem_free_bytes;
 };
 
 /* Information elements with no fixed slot (vendor and enterprise IEs, unmapped IANA IEs),

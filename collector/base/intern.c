@@ -19,6 +19,7 @@ struct fdx_intern {
     char *text;
     size_t text_used, text_cap;
     uint64_t full;      /* lookups refused because the table was full */
+    uint32_t generation; /* number of clears */
 };
 
 static uint32_t fnv1a(const char *s, size_t len)
@@ -112,6 +113,12 @@ void fdx_intern_clear(struct fdx_intern *t)
     memset(t->index, 0, (size_t)(t->mask + 1) * sizeof(*t->index));
     t->count = 0;
     t->text_used = 0;
+    t->generation++;
+}
+
+uint32_t fdx_intern_generation(const struct fdx_intern *t)
+{
+    return t->generation;
 }
 
 uint64_t fdx_intern_full_count(const struct fdx_intern *t)

@@ -24,6 +24,10 @@ const char *fdx_intern_str(const struct fdx_intern *t, uint32_t id, size_t *len)
 /* Forgets every string (used on reload, when no batch holds old ids). */
 void fdx_intern_clear(struct fdx_intern *t);
 
+/* Incremented by every fdx_intern_clear(): a holder of cached ids compares it with the value
+ * it saw when it stored them. */
+uint32_t fdx_intern_generation(const struct fdx_intern *t);
+
 uint64_t fdx_intern_full_count(const struct fdx_intern *t);
 uint32_t fdx_intern_count(const struct fdx_intern *t);
 

@@ -52,3 +52,26 @@ set(FDX_PKTGEN_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/pktgen.c
     ${CMAKE_CURRENT_SOURCE_DIR}/unit/decode_harness.c)
 fdx_unit_test(test_netflow_v5 ${FDX_PKTGEN_SOURCES})
 fdx_unit_test(test_timeconv)
+
+# --- Fuzzing --------------------------------------------------------------------------------
+fdx_fuzz_target(fuzz_netflow_v5 fuzz_netflow_v5.c)
+foreach(t fuzz_netflow_v5_replay fuzz_netflow_v5)
+  if(TARGET ${t})
+    target_sources(${t} PRIVATE ${FDX_PKTGEN_SOURCES})
+    target_include_directories(${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+  endif()
+endforeach()
+
+# nf5_seeds OUTDIR: rewrites the committed v5 seeds from pktgen.
+add_executable(nf5_seeds tools/nf5_seeds.c unit/pktgen.c)
+target_include_directories(nf5_seeds PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+
+# pcap_to_seeds OUTDIR CAPTURE...: one file per UDP payload (fuzz seeds from the corpus).
+add_executable(pcap_to_seeds tools/pcap_to_seeds.c tools/pcap_udp.c)
+target_include_directories(pcap_to_seeds PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/tools)
+target_link_libraries(pcap_to_seeds PRIVATE fdx_decoders PkgConfig::PCAP)
+fdx_unit_test(test_document ${FDX_PKTGEN_SOURCES})
+fdx_unit_test(test_json_writer)
+fdx_unit_test(test_pcap_udp tools/pcap_udp.c unit/pktgen.c)
+target_include_directories(test_pcap_udp PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/tools)
+target_link_libraries(test_pcap_udp PRIVATE PkgConfig::PCAP)

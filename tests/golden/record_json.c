@@ -275,6 +275,13 @@ static void print_counters(struct line *l, const struct fdx_if_counters *c)
         u64(&in, "eth_internal_mac_rx_errors", c->eth_internal_mac_rx_errors);
         u64(&in, "eth_symbol_errors", c->eth_symbol_errors);
     }
+    if (c->has_processor) {
+        u64(&in, "cpu_5s_pct_x100", c->cpu_5s_pct_x100);
+        u64(&in, "cpu_1m_pct_x100", c->cpu_1m_pct_x100);
+        u64(&in, "cpu_5m_pct_x100", c->cpu_5m_pct_x100);
+        u64(&in, "mem_total_bytes", c->mem_total_bytes);
+        u64(&in, "mem_free_bytes", c->mem_free_bytes);
+    }
     fputc('}', l->out);
 }
 

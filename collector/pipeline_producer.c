@@ -1,0 +1,214 @@
+/* Producer side of the pipeline: the decode sink, routing by flow-key hash, pushing batches
+ * to the workers and taking them back. Runs on the producer's thread only; never allocates
+ * after init, never blocks indefinitely unless the pipeline is lossless (replay). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline_impl.h"
+
+/* Takes back every batch the workers returned. */
+static void reclaim(struct fdx_producer *pr)
+{
+    struct fdx_pipeline *p = pr->p;
+    for (unsigned w = 0; w < p->nwork; w++) {
+        void *items[32];
+        unsigned n;
+        while ((n = fdx_ring_pop_burst(fdx__pipeline_back(p, pr->id, w), items, 32)) > 0) {
+            for (unsigned i = 0; i < n; i++) {
+                pr->free[pr->nfree++] = items[i];
+            }
+        }
+    }
+}
+
+/* A free batch, or NULL when the pool is empty (lossless: waits until one returns). */
+static struct fdx_batch *get_free(struct fdx_producer *pr)
+{
+    if (pr->nfree == 0) {
+        reclaim(pr);
+    }
+    while (pr->nfree == 0 && pr->p->lossless && !fdx__pipeline_aborted(pr->p)) {
+        fdx__pipeline_idle();
+        reclaim(pr);
+    }
+    if (pr->nfree == 0) {
+        return NULL;
+    }
+    struct fdx_batch *b = pr->free[--pr->nfree];
+    b->n = 0;
+    b->pool_id = pr->id;
+    return b;
+}
+
+/* Hands b to worker w. When the ring is full its records are counted as ring_full and the
+ * batch goes back to the free stack (lossless: waits for room). */
+static void push(struct fdx_producer *pr, unsigned w, struct fdx_batch *b)
+{
+    struct fdx_ring *r = fdx__pipeline_fwd(pr->p, pr->id, w);
+    void *item = b;
+    while (fdx_ring_push_burst(r, &item, 1) == 0) {
+        if (!pr->p->lossless || fdx__pipeline_aborted(pr->p)) {
+            fdx_counter_add(&pr->counters.record_drop[FDX_DROP_RING_FULL], b->n);
+            b->n = 0;
+            pr->free[pr->nfree++] = b;
+            return;
+        }
+        fdx__pipeline_idle();
+    }
+}
+
+/* Flow-key hash: records with the same key always go to the same worker. */
+static uint64_t flow_key_hash(const struct fdx_flow *f)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    const struct fdx_addr *a[3] = {&f->src, &f->dst, &f->exporter};
+    for (int k = 0; k < 3; k++) {
+        for (int i = 0; i < 16; i += 8) {
+            uint64_t v;
+            memcpy(&v, a[k]->b + i, 8);
+            h = (h ^ v) * 0x100000001b3ULL;
+            h ^= h >> 29;
+        }
+    }
+    h = (h ^ ((uint64_t)f->src_port << 24 | (uint64_t)f->dst_port << 8 | f->ip_proto)) *
+        0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 31;
+    return h;
+}
+
+/* Routing mode: spreads the staging batch over the per-worker outgoing batches. */
+static void distribute(struct fdx_producer *pr)
+{
+    struct fdx_pipeline *p = pr->p;
+    struct fdx_batch *st = pr->staging;
+    for (uint32_t i = 0; i < st->n; i++) {
+        const struct fdx_slot *s = &st->slot[i];
+        unsigned w = (unsigned)(flow_key_hash(&s->flow) % p->nwork);
+        if (pr->out[w] == NULL) {
+            pr->out[w] = get_free(pr);
+            if (pr->out[w] == NULL) {
+                fdx_counter_add(&pr->counters.record_drop[FDX_DROP_NO_BATCH], 1);
+                continue;
+            }
+        }
+        fdx_batch_copy_slot(pr->out[w], s);
+        if (pr->out[w]->n == pr->out[w]->cap) {
+            push(pr, w, pr->out[w]);
+            pr->out[w] = NULL;
+        }
+    }
+    st->n = 0;
+}
+
+static struct fdx_batch *swap_routed(void *owner, struct fdx_batch *full)
+{
+    struct fdx_producer *pr = owner;
+    (void)full; /* always the staging batch */
+    distribute(pr);
+    return pr->staging;
+}
+
+static struct fdx_batch *swap_direct(void *owner, struct fdx_batch *full)
+{
+    struct fdx_producer *pr = owner;
+    if (full != NULL) {
+        if (full->n == 0) {
+            return full;
+        }
+        push(pr, 0, full);
+    }
+    return get_free(pr);
+}
+
+int fdx__pipeline_producer_init(struct fdx_pipeline *p, struct fdx_producer *pr, unsigned id)
+{
+    const struct fdx_core_conf *c = &p->cfg->core;
+    uint32_t count = (uint32_t)c->batch_count;
+    pr->p = p;
+    pr->id = id;
+    atomic_init(&pr->finished, false);
+    pr->all = calloc(count, sizeof(*pr->all));
+    pr->free = calloc(count, sizeof(*pr->free));
+    if (pr->all == NULL || pr->free == NULL) {
+        return -ENOMEM;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        pr->all[i] = fdx_batch_new((uint32_t)c->batch_size);
+        if (pr->all[i] == NULL) {
+            return -ENOMEM;
+        }
+        pr->all[i]->pool_id = id;
+        pr->free[pr->nfree++] = pr->all[i];
+    }
+    if (p->nwork > 1) {
+        pr->staging = fdx_batch_new((uint32_t)c->batch_size);
+        pr->out = calloc(p->nwork, sizeof(*pr->out));
+        if (pr->staging == NULL || pr->out == NULL) {
+            return -ENOMEM;
+        }
+    }
+    return 0;
+}
+
+void fdx__pipeline_producer_fini(struct fdx_producer *pr)
+{
+    for (uint32_t i = 0; pr->all != NULL && i < pr->p->cfg->core.batch_count; i++) {
+        fdx_batch_free(pr->all[i]);
+    }
+    free(pr->all);
+    free(pr->free);
+    fdx_batch_free(pr->staging);
+    free(pr->out);
+}
+
+struct fdx_counters *fdx_producer_counters(struct fdx_producer *pr)
+{
+    return &pr->counters;
+}
+
+void fdx_producer_bind(struct fdx_producer *pr, struct fdx_decode_ctx *ctx)
+{
+    pr->ctx = ctx;
+    ctx->sink.owner = pr;
+    if (pr->p->nwork > 1) {
+        ctx->sink.swap = swap_routed;
+        ctx->sink.batch = pr->staging;
+    } else {
+        ctx->sink.swap = swap_direct;
+        ctx->sink.batch = get_free(pr);
+    }
+}
+
+void fdx_producer_flush(struct fdx_producer *pr)
+{
+    struct fdx_decode_ctx *ctx = pr->ctx;
+    if (pr->p->nwork > 1) {
+        distribute(pr);
+        for (unsigned w = 0; w < pr->p->nwork; w++) {
+            if (pr->out[w] != NULL) {
+                push(pr, w, pr->out[w]);
+                pr->out[w] = NULL;
+            }
+        }
+        return;
+    }
+    if (ctx->sink.batch != NULL && ctx->sink.batch->n > 0) {
+        push(pr, 0, ctx->sink.batch);
+        ctx->sink.batch = get_free(pr);
+    }
+}
+
+void fdx_producer_finish(struct fdx_producer *pr)
+{
+    fdx_producer_flush(pr);
+    /* Release pairs with the acquire load in all_finished() (pipeline_threads.c): every push
+     * above is visible to a worker that sees the flag. */
+    atomic_store_explicit(&pr->finished, true, memory_order_release);
+}
+
+void fdx_producer_set_kernel_drops(struct fdx_producer *pr, uint64_t drops)
+{
+    /* Relaxed: a single-writer gauge read by metrics. */
+    atomic_store_explicit(&pr->kernel_drops, drops, memory_order_relaxed);
+}

@@ -1,0 +1,31 @@
+/* Per-worker bounded cache of lookup results keyed by address (GeoIP, ASN, Crypto-PAn):
+ * 4-way set-associative, least recently used entry of the set evicted. Fixed memory,
+ * allocated once; no allocation per lookup. Single-threaded (one per stage instance); the
+ * hit/miss counters may be read from another thread. */
+#ifndef FDX_LOOKUP_CACHE_H
+#define FDX_LOOKUP_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "counters.h"
+
+struct fdx_lcache;
+
+/* entries is rounded up to a power of two (at least 4); value_size bytes per entry.
+ * Returns NULL on allocation failure. */
+struct fdx_lcache *fdx_lcache_new(size_t entries, size_t value_size);
+void fdx_lcache_free(struct fdx_lcache *c);
+
+/* The cached value of key, or NULL (counts a hit or a miss). */
+void *fdx_lcache_get(struct fdx_lcache *c, const struct fdx_addr *key);
+/* Room for key's value (evicting the set's least recently used entry), to fill in. */
+void *fdx_lcache_put(struct fdx_lcache *c, const struct fdx_addr *key);
+/* Forgets everything (after a reload or when interned ids are no longer valid). */
+void fdx_lcache_clear(struct fdx_lcache *c);
+
+uint64_t fdx_lcache_hits(const struct fdx_lcache *c);
+uint64_t fdx_lcache_misses(const struct fdx_lcache *c);
+
+#endif

@@ -1,0 +1,19 @@
+/* SHA-1 (FIPS 180-4), for the Community ID flow hash only (not for security). */
+#ifndef FDX_SHA1_H
+#define FDX_SHA1_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fdx_sha1 {
+    uint32_t h[5];
+    uint64_t total_len; /* bytes hashed so far */
+    uint8_t block[64];
+    size_t used; /* bytes waiting in block[] */
+};
+
+void fdx_sha1_init(struct fdx_sha1 *s);
+void fdx_sha1_update(struct fdx_sha1 *s, const void *data, size_t len);
+void fdx_sha1_final(struct fdx_sha1 *s, uint8_t digest[20]);
+
+#endif
