@@ -31,6 +31,12 @@ void fdx_cli_usage(void *f)
             "  --schema ecs|pmacct         document field names (key \"schema\")\n"
             "  --metrics ADDR:PORT         HTTP /metrics and /health (key \"metrics\")\n"
             "  --log-level LEVEL           error, warn, info or debug (key \"log_level\")\n"
+            "replay only:\n"
+            "  --filter EXPR               BPF filter on the capture (default: every UDP\n"
+            "                              packet; the payload says the protocol)\n"
+            "  --realtime                  at the capture's own pace (same as --speed 1)\n"
+            "  --speed X                   at X times the capture's pace (default: as fast\n"
+            "                              as possible)\n"
             "exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration\n");
 }
 
@@ -47,6 +53,8 @@ static const struct {
     {"--schema", offsetof(struct fdx_cli, schema)},
     {"--metrics", offsetof(struct fdx_cli, metrics)},
     {"--log-level", offsetof(struct fdx_cli, log_level)},
+    {"--filter", offsetof(struct fdx_cli, filter)},
+    {"--speed", offsetof(struct fdx_cli, speed)},
     {"--listen", 0},
 };
 
@@ -70,6 +78,10 @@ static int parse_option(int argc, char *const *argv, int *i, struct fdx_cli *cli
                         struct fdx_err *err)
 {
     const char *a = argv[*i];
+    if (strcmp(a, "--realtime") == 0) {
+        cli->speed = "1";
+        return 0;
+    }
     for (size_t k = 0; k < FDX_ARRAY_LEN(value_opts); k++) {
         size_t n = strlen(value_opts[k].name);
         if (strncmp(a, value_opts[k].name, n) != 0 || (a[n] != '\0' && a[n] != '=')) {
@@ -138,6 +150,10 @@ int fdx_cli_parse(int argc, char *const *argv, struct fdx_cli *cli, struct fdx_e
             return -EINVAL;
         }
         cli->nfiles++;
+    }
+    if (cli->mode != FDX_CLI_REPLAY && (cli->filter != NULL || cli->speed != NULL)) {
+        fdx_err_set(err, "--filter, --realtime and --speed are replay options");
+        return -EINVAL;
     }
     if (cli->mode == FDX_CLI_REPLAY) {
         if (cli->nfiles == 0) {

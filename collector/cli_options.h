@@ -28,6 +28,8 @@ struct fdx_cli {
     const char *schema;
     const char *metrics;
     const char *log_level;
+    const char *filter; /* replay: --filter BPF expression */
+    const char *speed;  /* replay: --speed X (--realtime is "1") */
     char *const *files; /* replay: the capture files (points into argv) */
     size_t nfiles;
 };

@@ -2,6 +2,7 @@
  * Exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration. */
 #include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli_options.h"
 #include "config.h"
@@ -56,7 +57,14 @@ int main(int argc, char **argv)
     fdx_log_set_level((enum fdx_log_level)cfg->core.log_level);
     signal(SIGPIPE, SIG_IGN); /* a closed stdout or socket is an error return, not a kill */
     if (cli.mode == FDX_CLI_REPLAY) {
-        int code = fdx_replay_run(cfg, cli.files, cli.nfiles);
+        struct fdx_replay_opts ro = {cli.filter, 0, isatty(STDERR_FILENO) != 0};
+        if (cli.speed != NULL && fdx_replay_parse_speed(cli.speed, &ro.speed) != 0) {
+            fprintf(stderr, "flowdex: replay: bad --speed \"%s\" (a positive number)\n",
+                    cli.speed);
+            fdx_config_free(cfg);
+            return 2;
+        }
+        int code = fdx_replay_run(cfg, &ro, cli.files, cli.nfiles);
         fdx_config_free(cfg);
         return code;
     }

@@ -1,202 +1,279 @@
-/* pcap replay through the daemon's pipeline. */
+/* pcap / pcapng / IPFIX-file replay through the daemon's pipeline. */
 #include "replay.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
+#include "capture.h"
 #include "dispatch.h"
+#include "ipfix_stream.h"
 #include "log.h"
 #include "pipeline.h"
 #include "reader.h"
 #include "summary.h"
 #include "timeconv.h"
 
-#define ETH_VLAN 0x8100
-#define ETH_QINQ 0x88a8
-#define ETH_QINQ_OLD 0x9100
-#define ETH_IPV4 0x0800
-#define ETH_IPV6 0x86dd
-#define LINKTYPE_SLL2 276
+#define PROGRESS_EVERY_MS 250
+#define PACE_MIN_SLEEP_MS 1
 
-static int skip(struct fdx_replay_stats *st, uint64_t *which)
-{
-    (void)st;
-    (*which)++;
-    return -1;
-}
+struct replay {
+    struct fdx_decode_ctx ctx;
+    struct fdx_producer *pr;
+    const struct fdx_replay_opts *opts;
+    struct fdx_replay_stats st;
+    int64_t next_tick;      /* capture time of the next housekeeping tick */
+    int64_t pace_wall0;     /* --speed: monotonic time of the first packet */
+    int64_t pace_cap0;      /* --speed: capture time of the first packet (-1: none yet) */
+    int64_t started;        /* monotonic ms at the start */
+    int64_t next_progress;  /* monotonic ms of the next progress line */
+    const char *file;       /* the file being read, and its size, for the progress line */
+    long file_size;
+};
 
-static int udp_payload(struct fdx_rd *rd, struct fdx_datagram *dg, struct fdx_replay_stats *st)
+int fdx_replay_parse_speed(const char *text, double *out)
 {
-    dg->exporter_port = fdx_rd_u16(rd);
-    fdx_rd_skip(rd, 2); /* destination port */
-    uint16_t len = fdx_rd_u16(rd);
-    fdx_rd_skip(rd, 2); /* checksum */
-    if (rd->err || len < 8) {
-        return skip(st, &st->truncated);
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !(v > 0) || !isfinite(v) || v > 1e6) {
+        return -EINVAL;
     }
-    struct fdx_rd pl = fdx_rd_sub(rd, (size_t)len - 8);
-    if (rd->err) {
-        return skip(st, &st->truncated);
-    }
-    dg->len = fdx_rd_left(&pl);
-    dg->data = fdx_rd_ptr(&pl, dg->len);
+    *out = v;
     return 0;
 }
 
-static int ipv4(struct fdx_rd *rd, struct fdx_datagram *dg, struct fdx_replay_stats *st)
+static uint64_t records_so_far(struct replay *r)
 {
-    uint8_t vihl = fdx_rd_u8(rd);
-    fdx_rd_skip(rd, 1);
-    uint16_t total = fdx_rd_u16(rd);
-    fdx_rd_skip(rd, 2);
-    uint16_t frag = fdx_rd_u16(rd);
-    fdx_rd_skip(rd, 1);
-    uint8_t proto = fdx_rd_u8(rd);
-    fdx_rd_skip(rd, 2);
-    uint8_t src[4];
-    fdx_rd_bytes(rd, src, 4);
-    fdx_rd_skip(rd, 4);
-    size_t ihl = (size_t)(vihl & 0x0f) * 4;
-    if (rd->err || (vihl >> 4) != 4 || ihl < 20 || total < ihl) {
-        return skip(st, &st->truncated);
+    const struct fdx_counters *c = fdx_producer_counters(r->pr);
+    uint64_t n = 0;
+    for (int i = 0; i < FDX_PROTO__COUNT; i++) {
+        n += fdx_counter_get(&c->records[i]);
     }
-    fdx_rd_skip(rd, ihl - 20); /* options */
-    if ((frag & 0x3fff) != 0) {
-        return skip(st, &st->fragments);
-    }
-    if (proto != 17) {
-        return skip(st, &st->not_udp);
-    }
-    struct fdx_rd body = fdx_rd_sub(rd, total - ihl);
-    if (rd->err) {
-        return skip(st, &st->truncated);
-    }
-    fdx_addr_set_v4(&dg->exporter, src);
-    return udp_payload(&body, dg, st);
+    return n;
 }
 
-static int ipv6(struct fdx_rd *rd, struct fdx_datagram *dg, struct fdx_replay_stats *st)
+static void progress(struct replay *r, long pos, bool last)
 {
-    uint32_t vtf = fdx_rd_u32(rd);
-    uint16_t plen = fdx_rd_u16(rd);
-    uint8_t next = fdx_rd_u8(rd);
-    fdx_rd_skip(rd, 1);
-    uint8_t src[16];
-    fdx_rd_bytes(rd, src, 16);
-    fdx_rd_skip(rd, 16);
-    if (rd->err || (vtf >> 28) != 6) {
-        return skip(st, &st->truncated);
+    int64_t now = fdx_time_mono_ms();
+    if (!r->opts->progress || (!last && now < r->next_progress)) {
+        return;
     }
-    struct fdx_rd body = fdx_rd_sub(rd, plen);
-    /* Extension headers: hop-by-hop, routing, destination options (bounded walk). */
-    for (int i = 0; i < 8 && (next == 0 || next == 43 || next == 60); i++) {
-        next = fdx_rd_u8(&body);
-        uint8_t len8 = fdx_rd_u8(&body);
-        fdx_rd_skip(&body, (size_t)len8 * 8 + 6);
+    r->next_progress = now + PROGRESS_EVERY_MS;
+    double secs = (double)(now - r->started) / 1000.0;
+    uint64_t recs = records_so_far(r);
+    double pct = r->file_size > 0 && pos >= 0 ? 100.0 * (double)pos / (double)r->file_size : 0;
+    fprintf(stderr, "\r\033[K%s: %3.0f%%  %llu packets  %llu records  %.0f records/s",
+            r->file, pct > 100 ? 100 : pct, (unsigned long long)r->st.packets,
+            (unsigned long long)recs, secs > 0 ? (double)recs / secs : 0.0);
+    if (last) {
+        fputc('\n', stderr);
     }
-    if (rd->err || body.err) {
-        return skip(st, &st->truncated);
-    }
-    if (next == 44) {
-        return skip(st, &st->fragments);
-    }
-    if (next != 17) {
-        return skip(st, &st->not_udp);
-    }
-    fdx_addr_set_v6(&dg->exporter, src);
-    return udp_payload(&body, dg, st);
+    fflush(stderr);
 }
 
-static int by_ethertype(uint16_t et, struct fdx_rd *rd, struct fdx_datagram *dg,
-                        struct fdx_replay_stats *st)
+/* --speed / --realtime: waits until the packet's capture time, scaled, has come. */
+static void pace(struct replay *r, int64_t cap_ms)
 {
-    if (et == ETH_IPV4) {
-        return ipv4(rd, dg, st);
+    if (r->opts->speed <= 0) {
+        return;
     }
-    if (et == ETH_IPV6) {
-        return ipv6(rd, dg, st);
+    if (r->pace_cap0 < 0 || cap_ms < r->pace_cap0) {
+        r->pace_cap0 = cap_ms;
+        r->pace_wall0 = fdx_time_mono_ms();
+        return;
     }
-    return skip(st, &st->not_udp);
-}
-
-static int by_version(struct fdx_rd *rd, struct fdx_datagram *dg, struct fdx_replay_stats *st)
-{
-    struct fdx_rd peek = *rd;
-    uint8_t v = fdx_rd_u8(&peek) >> 4;
-    if (peek.err) {
-        return skip(st, &st->truncated);
-    }
-    return v == 4 ? ipv4(rd, dg, st) : v == 6 ? ipv6(rd, dg, st) : skip(st, &st->not_udp);
-}
-
-int fdx_replay_extract(int linktype, const uint8_t *frame, size_t caplen, struct fdx_datagram *dg,
-                       struct fdx_replay_stats *st)
-{
-    struct fdx_rd rd;
-    fdx_rd_init(&rd, frame, caplen);
-    uint16_t et;
-    switch (linktype) {
-    case DLT_EN10MB:
-        fdx_rd_skip(&rd, 12);
-        et = fdx_rd_u16(&rd);
-        for (int i = 0; i < 4 && (et == ETH_VLAN || et == ETH_QINQ || et == ETH_QINQ_OLD); i++) {
-            fdx_rd_skip(&rd, 2); /* tag control information */
-            et = fdx_rd_u16(&rd);
-        }
-        return rd.err ? skip(st, &st->truncated) : by_ethertype(et, &rd, dg, st);
-    case DLT_LINUX_SLL:
-        fdx_rd_skip(&rd, 14);
-        et = fdx_rd_u16(&rd);
-        return rd.err ? skip(st, &st->truncated) : by_ethertype(et, &rd, dg, st);
-    case LINKTYPE_SLL2:
-        et = fdx_rd_u16(&rd);
-        fdx_rd_skip(&rd, 18);
-        return rd.err ? skip(st, &st->truncated) : by_ethertype(et, &rd, dg, st);
-    case DLT_NULL:
-    case DLT_LOOP:
-        fdx_rd_skip(&rd, 4); /* address family, in either byte order: the IP version says */
-        return by_version(&rd, dg, st);
-    case DLT_RAW:
-    case 101: /* LINKTYPE_RAW as stored in the file */
-    case 228: /* IPv4 */
-    case 229: /* IPv6 */
-        return by_version(&rd, dg, st);
-    default:
-        return skip(st, &st->bad_link);
+    int64_t due = r->pace_wall0 + (int64_t)((double)(cap_ms - r->pace_cap0) / r->opts->speed);
+    int64_t wait = due - fdx_time_mono_ms();
+    if (wait >= PACE_MIN_SLEEP_MS) {
+        fdx_producer_flush(r->pr); /* what was decoded so far goes out on time */
+        struct timespec ts = {wait / 1000, (long)(wait % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
     }
 }
 
-static int replay_file(pcap_t *pc, struct fdx_decode_ctx *ctx, struct fdx_producer *pr,
-                       struct fdx_replay_stats *st)
+static void dispatch(struct replay *r, struct fdx_datagram *dg)
+{
+    if (dg->recv_ms >= r->next_tick) {
+        fdx_decode_ctx_tick(&r->ctx, dg->recv_ms); /* housekeeping on the capture's clock */
+        r->next_tick = dg->recv_ms + 1000;
+    }
+    r->ctx.now_ms = dg->recv_ms;
+    fdx_dispatch_datagram(&r->ctx, dg);
+}
+
+static void count_skip(struct fdx_replay_stats *st, enum fdx_capture_skip why)
+{
+    switch (why) {
+    case FDX_CAPTURE_SKIP_LINKTYPE:
+        st->not_ip++;
+        break;
+    case FDX_CAPTURE_SKIP_NOT_UDP:
+        st->not_udp++;
+        break;
+    case FDX_CAPTURE_SKIP_FRAGMENT:
+        st->fragments++;
+        break;
+    case FDX_CAPTURE_SKIP_TRUNCATED:
+    case FDX_CAPTURE_OK:
+        st->truncated++;
+        break;
+    }
+}
+
+static int apply_filter(pcap_t *pc, const char *expr, const char *file)
+{
+    struct bpf_program prog;
+    if (pcap_compile(pc, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        fprintf(stderr, "flowdex: replay: \"%s\": bad --filter \"%s\": %s\n", file, expr,
+                pcap_geterr(pc));
+        return -EINVAL;
+    }
+    int rc = pcap_setfilter(pc, &prog);
+    pcap_freecode(&prog);
+    if (rc != 0) {
+        fprintf(stderr, "flowdex: replay: \"%s\": --filter: %s\n", file, pcap_geterr(pc));
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int replay_pcap(struct replay *r, pcap_t *pc)
 {
     int linktype = pcap_datalink(pc);
+    FILE *f = pcap_file(pc); /* NULL for pcapng on some libpcap versions: no percentage */
     struct pcap_pkthdr *hdr;
     const u_char *data;
-    int64_t next_tick = 0;
     int rc;
     while ((rc = pcap_next_ex(pc, &hdr, &data)) == 1) {
-        st->packets++;
-        struct fdx_datagram dg;
-        memset(&dg, 0, sizeof(dg));
-        if (fdx_replay_extract(linktype, data, hdr->caplen, &dg, st) != 0) {
+        r->st.packets++;
+        struct fdx_capture_pkt pkt;
+        enum fdx_capture_skip why = fdx_capture_udp(linktype, data, hdr->caplen, &pkt);
+        if (why != FDX_CAPTURE_OK) {
+            count_skip(&r->st, why);
             continue;
         }
-        st->udp++;
-        dg.recv_ms = (int64_t)hdr->ts.tv_sec * 1000 + hdr->ts.tv_usec / 1000;
-        if (dg.recv_ms >= next_tick) {
-            fdx_decode_ctx_tick(ctx, dg.recv_ms); /* housekeeping on the capture's clock */
-            next_tick = dg.recv_ms + 1000;
+        r->st.udp++;
+        struct fdx_datagram dg = {
+            .data = pkt.payload,
+            .len = pkt.len,
+            .exporter = pkt.src,
+            .exporter_port = pkt.sport,
+            .recv_ms = (int64_t)hdr->ts.tv_sec * 1000 + hdr->ts.tv_usec / 1000,
+        };
+        pace(r, dg.recv_ms);
+        dispatch(r, &dg);
+        if ((r->st.packets & 1023) == 0) {
+            progress(r, f != NULL ? ftell(f) : -1, false);
         }
-        ctx->now_ms = dg.recv_ms;
-        fdx_dispatch_datagram(ctx, &dg);
     }
-    fdx_producer_flush(pr);
+    fdx_producer_flush(r->pr);
     return rc == PCAP_ERROR ? -EIO : 0;
 }
 
-int fdx_replay_run(const struct fdx_config *cfg, char *const *files, size_t nfiles)
+/* One message of an IPFIX file: the file has no addresses, so the exporter is unspecified;
+ * the receive time is the message's export time. */
+static void ipfix_file_msg(void *arg, const uint8_t *msg, size_t len)
+{
+    struct replay *r = arg;
+    struct fdx_rd rd;
+    fdx_rd_init(&rd, msg, len);
+    fdx_rd_skip(&rd, 4); /* version, length */
+    uint32_t export_s = fdx_rd_u32(&rd);
+    struct fdx_datagram dg = {.data = msg, .len = len, .recv_ms = (int64_t)export_s * 1000};
+    r->st.packets++;
+    r->st.ipfix_msgs++;
+    pace(r, dg.recv_ms);
+    dispatch(r, &dg);
+}
+
+/* Returns 1 when the file starts like an IPFIX message (version 10), 0 when not, -errno. */
+static int is_ipfix_file(FILE *f)
+{
+    uint8_t h[2];
+    size_t n = fread(h, 1, sizeof(h), f);
+    rewind(f);
+    return ferror(f) ? -EIO : n == 2 && h[0] == 0 && h[1] == 10;
+}
+
+static int replay_ipfix_file(struct replay *r, FILE *f)
+{
+    struct fdx_ipfix_stream *s = malloc(sizeof(*s));
+    uint8_t *buf = malloc(FDX_IPFIX_MAX_MSG);
+    int rc = 0;
+    if (s == NULL || buf == NULL) {
+        rc = -ENOMEM;
+    } else {
+        fdx_ipfix_stream_init(s);
+        size_t n;
+        while (rc == 0 && (n = fread(buf, 1, FDX_IPFIX_MAX_MSG, f)) > 0) {
+            rc = fdx_ipfix_stream_feed(s, fdx_producer_counters(r->pr), buf, n, ipfix_file_msg,
+                                       r);
+            progress(r, ftell(f), false);
+        }
+        if (rc == 0 && (ferror(f) || fdx_ipfix_stream_pending(s) != 0)) {
+            rc = -EIO; /* read error, or the file ends inside a message */
+        }
+    }
+    fdx_producer_flush(r->pr);
+    free(buf);
+    free(s);
+    return rc;
+}
+
+/* Reads one file as a pcap/pcapng capture, or else as an IPFIX file. */
+static int replay_one(struct replay *r, const char *file)
+{
+    FILE *f = fopen(file, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "flowdex: replay: cannot open \"%s\": %s\n", file, strerror(errno));
+        return -ENOENT;
+    }
+    struct stat sb;
+    r->file = file;
+    r->file_size = fstat(fileno(f), &sb) == 0 ? (long)sb.st_size : -1;
+    if (is_ipfix_file(f) == 1) {
+        int rc = replay_ipfix_file(r, f);
+        fclose(f);
+        if (rc != 0) {
+            fprintf(stderr, "flowdex: replay: \"%s\": %s IPFIX file\n", file,
+                    rc == -EPROTO ? "not a valid" : "truncated or unreadable");
+        }
+        return rc;
+    }
+    char ebuf[PCAP_ERRBUF_SIZE] = "";
+    pcap_t *pc = pcap_fopen_offline(f, ebuf); /* takes f: pcap_close closes it */
+    if (pc == NULL) {
+        fclose(f);
+        fprintf(stderr, "flowdex: replay: \"%s\" is not a readable capture: %s\n", file, ebuf);
+        return -EINVAL;
+    }
+    int rc = r->opts->filter != NULL ? apply_filter(pc, r->opts->filter, file) : 0;
+    if (rc == 0 && (rc = replay_pcap(r, pc)) != 0) {
+        fprintf(stderr, "flowdex: replay: \"%s\": read error after %llu packets: %s\n", file,
+                (unsigned long long)r->st.packets, pcap_geterr(pc));
+    }
+    pcap_close(pc);
+    return rc;
+}
+
+static void log_stats(const struct fdx_replay_stats *st)
+{
+    fdx_info("replay: %llu packets, %llu UDP datagrams, %llu IPFIX file messages; skipped: "
+             "%llu not UDP, %llu not IP, %llu fragments, %llu truncated",
+             (unsigned long long)st->packets, (unsigned long long)st->udp,
+             (unsigned long long)st->ipfix_msgs, (unsigned long long)st->not_udp,
+             (unsigned long long)st->not_ip, (unsigned long long)st->fragments,
+             (unsigned long long)st->truncated);
+}
+
+int fdx_replay_run(const struct fdx_config *cfg, const struct fdx_replay_opts *opts,
+                   char *const *files, size_t nfiles)
 {
     struct fdx_err err = {""};
     struct fdx_pipeline *p = fdx_pipeline_new(cfg, 1, true, &err);
@@ -205,42 +282,33 @@ int fdx_replay_run(const struct fdx_config *cfg, char *const *files, size_t nfil
         fdx_pipeline_free(p);
         return 1;
     }
-    struct fdx_producer *pr = fdx_pipeline_producer(p, 0);
-    struct fdx_decode_ctx ctx;
-    int code = 0;
-    if (fdx_decode_ctx_init(&ctx, &cfg->decode, fdx_producer_counters(pr)) != 0) {
-        fprintf(stderr, "flowdex: out of memory for decoder state\n");
+    struct replay *r = calloc(1, sizeof(*r));
+    if (r == NULL) {
         fdx_pipeline_free(p);
         return 1;
     }
-    fdx_producer_bind(pr, &ctx);
-    struct fdx_replay_stats st;
-    memset(&st, 0, sizeof(st));
-    for (size_t i = 0; i < nfiles && code == 0; i++) {
-        char ebuf[PCAP_ERRBUF_SIZE] = "";
-        pcap_t *pc = pcap_open_offline(files[i], ebuf);
-        if (pc == NULL) {
-            fprintf(stderr, "flowdex: replay: \"%s\" is not a readable capture: %s\n", files[i],
-                    ebuf);
-            code = 1;
-            break;
-        }
-        if (replay_file(pc, &ctx, pr, &st) != 0) {
-            fprintf(stderr, "flowdex: replay: \"%s\": read error: %s\n", files[i],
-                    pcap_geterr(pc));
-            code = 1;
-        }
-        pcap_close(pc);
+    r->pr = fdx_pipeline_producer(p, 0);
+    r->opts = opts;
+    r->pace_cap0 = -1;
+    r->started = fdx_time_mono_ms();
+    if (fdx_decode_ctx_init(&r->ctx, &cfg->decode, fdx_producer_counters(r->pr)) != 0) {
+        fprintf(stderr, "flowdex: out of memory for decoder state\n");
+        fdx_pipeline_free(p);
+        free(r);
+        return 1;
     }
-    fdx_producer_finish(pr);
+    fdx_producer_bind(r->pr, &r->ctx);
+    int code = 0;
+    for (size_t i = 0; i < nfiles && code == 0; i++) {
+        code = replay_one(r, files[i]) == 0 ? 0 : 1;
+        progress(r, r->file_size, true);
+    }
+    fdx_producer_finish(r->pr);
     fdx_pipeline_drain(p, fdx_time_mono_ms() + (int64_t)cfg->core.shutdown_timeout);
-    fdx_info("replay: %llu packets, %llu UDP datagrams; skipped: %llu not UDP, %llu fragments, "
-             "%llu truncated, %llu unsupported link type",
-             (unsigned long long)st.packets, (unsigned long long)st.udp,
-             (unsigned long long)st.not_udp, (unsigned long long)st.fragments,
-             (unsigned long long)st.truncated, (unsigned long long)st.bad_link);
+    log_stats(&r->st);
     fdx_summary_print(p, stderr);
     fdx_pipeline_free(p);
-    fdx_decode_ctx_fini(&ctx);
+    fdx_decode_ctx_fini(&r->ctx);
+    free(r);
     return code;
 }

@@ -1,36 +1,41 @@
-/* Replay: reads pcap/pcapng files with libpcap (offline) and feeds every UDP payload to the
- * same decoders, stages and outputs as the daemon (one producer, lossless: the reader waits
- * for the workers instead of dropping). Link types: Ethernet (802.1Q/802.1ad tags), raw IP,
- * Linux SLL and SLL2, BSD null/loopback. IPv4 and IPv6; the packet's source address and
- * port are the exporter, its timestamp the receive time. IP fragments are not reassembled:
- * they are skipped and counted in the replay log line. */
+/* Replay: reads pcap/pcapng files with libpcap (offline), and IPFIX files (RFC 5655), and
+ * feeds every flow datagram to the same decoders, stages and outputs as the daemon (one
+ * producer, lossless: the reader waits for the workers instead of dropping). Link types,
+ * VLAN tags and IP versions: see capture.h. The protocol is recognised from the payload,
+ * not the port; the packet's source address and port are the exporter, its timestamp the
+ * receive time. IP fragments are not reassembled: they are skipped and counted. */
 #ifndef FDX_REPLAY_H
 #define FDX_REPLAY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
-#include "decode.h"
 
-/* Counts of what the capture held besides flow datagrams. */
-struct fdx_replay_stats {
-    uint64_t packets;      /* packets read */
-    uint64_t udp;          /* UDP payloads handed to the decoders */
-    uint64_t not_udp;      /* not IPv4/IPv6 UDP (ARP, TCP, ICMP …) */
-    uint64_t fragments;    /* IP fragments (not reassembled) */
-    uint64_t truncated;    /* headers cut short by the capture length */
-    uint64_t bad_link;     /* packets of an unsupported link type */
+struct fdx_replay_opts {
+    const char *filter; /* BPF expression applied to every capture, or NULL: every UDP packet */
+    double speed;       /* 0: as fast as possible; else the capture's pace times speed */
+    bool progress;      /* a progress line on stderr (the caller checks it is a terminal) */
 };
 
-/* Extracts the UDP datagram of one captured frame: fills dg (data, len, exporter, port) and
- * returns 0, or a negative value with the reason counted in st. linktype is the pcap DLT.
- * Pure (no I/O); every byte read through the bounds-checked reader. */
-int fdx_replay_extract(int linktype, const uint8_t *frame, size_t caplen, struct fdx_datagram *dg,
-                       struct fdx_replay_stats *st);
+/* Counts of what the captures held besides flow datagrams. */
+struct fdx_replay_stats {
+    uint64_t packets;    /* packets read */
+    uint64_t udp;        /* UDP payloads handed to the decoders */
+    uint64_t ipfix_msgs; /* messages of IPFIX files handed to the decoders */
+    uint64_t not_udp;    /* IP but not UDP (TCP, ICMP …) */
+    uint64_t not_ip;     /* unsupported link type or ethertype (ARP, LLC …) */
+    uint64_t fragments;  /* IP fragments (not reassembled) */
+    uint64_t truncated;  /* headers or payload cut short by the capture length */
+};
+
+/* Parses a --speed value: a positive number (1 = the capture's pace). Returns 0 or -EINVAL. */
+int fdx_replay_parse_speed(const char *text, double *out);
 
 /* Runs files through a new pipeline built from cfg and drains it. Returns the exit code:
- * 0, or 1 when a file cannot be read as a capture (message on stderr). */
-int fdx_replay_run(const struct fdx_config *cfg, char *const *files, size_t nfiles);
+ * 0, or 1 when a file cannot be read (message on stderr naming the file). */
+int fdx_replay_run(const struct fdx_config *cfg, const struct fdx_replay_opts *opts,
+                   char *const *files, size_t nfiles);
 
 #endif

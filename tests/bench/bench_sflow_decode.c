@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "dispatch.h"
-#include "pcap_udp.h"
+#include "capture.h"
 #include "sflow_v5.h"
 
 #define MAX_DGRAMS 100000
@@ -60,8 +60,8 @@ int main(int argc, char **argv)
     struct pcap_pkthdr *ph;
     const u_char *pkt;
     while (n < MAX_DGRAMS && pcap_next_ex(pc, &ph, &pkt) == 1) {
-        struct fdx_udp_pkt u;
-        if (fdx_pcap_udp(pcap_datalink(pc), pkt, ph->caplen, &u) != FDX_PCAP_OK ||
+        struct fdx_capture_pkt u;
+        if (fdx_capture_udp(pcap_datalink(pc), pkt, ph->caplen, &u) != FDX_CAPTURE_OK ||
             fdx_dispatch_detect(u.payload, u.len) != FDX_PROTO_SFLOW5) {
             continue;
         }

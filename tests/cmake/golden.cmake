@@ -2,7 +2,7 @@
 
 # --- Golden framework ------------------------------------------------------------------------
 # decode_dump: capture -> decoders in process -> one canonical JSON line per record.
-add_executable(decode_dump golden/decode_dump.c golden/record_json.c tools/pcap_udp.c
+add_executable(decode_dump golden/decode_dump.c golden/record_json.c
                tools/pcap_tcp.c)
 target_include_directories(decode_dump PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/golden
                            ${CMAKE_CURRENT_SOURCE_DIR}/tools)
@@ -67,11 +67,11 @@ add_executable(nf5_seeds tools/nf5_seeds.c unit/pktgen.c)
 target_include_directories(nf5_seeds PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
 
 # pcap_to_seeds OUTDIR CAPTURE...: one file per UDP payload (fuzz seeds from the corpus).
-add_executable(pcap_to_seeds tools/pcap_to_seeds.c tools/pcap_udp.c)
+add_executable(pcap_to_seeds tools/pcap_to_seeds.c)
 target_include_directories(pcap_to_seeds PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/tools)
 target_link_libraries(pcap_to_seeds PRIVATE fdx_decoders PkgConfig::PCAP)
 fdx_unit_test(test_document ${FDX_PKTGEN_SOURCES})
 fdx_unit_test(test_json_writer)
-fdx_unit_test(test_pcap_udp tools/pcap_udp.c unit/pktgen.c)
+fdx_unit_test(test_pcap_udp unit/pktgen.c)
 target_include_directories(test_pcap_udp PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/tools)
 target_link_libraries(test_pcap_udp PRIVATE PkgConfig::PCAP)

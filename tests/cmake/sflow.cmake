@@ -28,7 +28,7 @@ endforeach()
 
 # Decode benchmark (prints figures; not a test).
 if(FDX_BUILD_BENCH)
-  add_executable(bench_sflow_decode bench/bench_sflow_decode.c tools/pcap_udp.c)
+  add_executable(bench_sflow_decode bench/bench_sflow_decode.c)
   target_include_directories(bench_sflow_decode PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/tools)
   target_link_libraries(bench_sflow_decode PRIVATE fdx_decoders PkgConfig::PCAP)
 endif()

@@ -29,7 +29,7 @@
 #include "decode.h"
 #include "dispatch.h"
 #include "pcap_tcp.h"
-#include "pcap_udp.h"
+#include "capture.h"
 #include "record_json.h"
 
 #define DUMP_BATCH_CAP 64
@@ -59,11 +59,11 @@ static struct fdx_batch *swap_batch(void *owner, struct fdx_batch *full)
 }
 
 static const char *const skip_label[] = {
-    [FDX_PCAP_OK] = "ok",
-    [FDX_PCAP_SKIP_LINKTYPE] = "not_ip",
-    [FDX_PCAP_SKIP_NOT_UDP] = "not_udp",
-    [FDX_PCAP_SKIP_FRAGMENT] = "ip_fragment",
-    [FDX_PCAP_SKIP_TRUNCATED] = "truncated",
+    [FDX_CAPTURE_OK] = "ok",
+    [FDX_CAPTURE_SKIP_LINKTYPE] = "not_ip",
+    [FDX_CAPTURE_SKIP_NOT_UDP] = "not_udp",
+    [FDX_CAPTURE_SKIP_FRAGMENT] = "ip_fragment",
+    [FDX_CAPTURE_SKIP_TRUNCATED] = "truncated",
 };
 
 static void print_summary(uint64_t packets, const uint64_t *skipped,
@@ -74,7 +74,7 @@ static void print_summary(uint64_t packets, const uint64_t *skipped,
     fdx_counters_sum(&t, c);
     printf("{\"summary\":{\"packets\":%" PRIu64 ",\"skipped\":{", packets);
     const char *sep = "";
-    for (int i = 1; i <= FDX_PCAP_SKIP_TRUNCATED; i++) {
+    for (int i = 1; i <= FDX_CAPTURE_SKIP_TRUNCATED; i++) {
         printf("%s\"%s\":%" PRIu64, sep, skip_label[i], skipped[i]);
         sep = ",";
     }
@@ -135,7 +135,7 @@ static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
 {
     static struct fdx_tcp_streams tcp; /* zeroed; 64 KiB framing buffer per connection */
     uint64_t packets = 0;
-    uint64_t skipped[FDX_PCAP_SKIP_TRUNCATED + 1] = {0};
+    uint64_t skipped[FDX_CAPTURE_SKIP_TRUNCATED + 1] = {0};
     int dlt = pcap_datalink(pc);
     struct pcap_pkthdr *hdr;
     const u_char *bytes;
@@ -143,11 +143,11 @@ static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
     while ((rc = pcap_next_ex(pc, &hdr, &bytes)) == 1) {
         packets++;
         d->frame = packets;
-        struct fdx_udp_pkt pkt;
-        enum fdx_pcap_skip why = fdx_pcap_udp(dlt, bytes, hdr->caplen, &pkt);
+        struct fdx_capture_pkt pkt;
+        enum fdx_capture_skip why = fdx_capture_udp(dlt, bytes, hdr->caplen, &pkt);
         struct fdx_tcp_seg seg;
         /* TCP to the IPFIX port (4739) only: the captures also hold BGP and BMP sessions. */
-        if (why == FDX_PCAP_SKIP_NOT_UDP && fdx_pcap_tcp(dlt, bytes, hdr->caplen, &seg) &&
+        if (why == FDX_CAPTURE_SKIP_NOT_UDP && fdx_pcap_tcp(dlt, bytes, hdr->caplen, &seg) &&
             (seg.dport == 4739 || seg.sport == 4739)) {
             struct tcp_arg a = {ctx, (int64_t)hdr->ts.tv_sec * 1000 + hdr->ts.tv_usec / 1000};
             fdx_decode_ctx_tick(ctx, a.ts_ms);
@@ -155,7 +155,7 @@ static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
             print_batch(d);
             continue;
         }
-        if (why != FDX_PCAP_OK) {
+        if (why != FDX_CAPTURE_OK) {
             skipped[why]++;
             continue;
         }

@@ -1,103 +1,28 @@
 /* TCP segments of a capture and in-order reassembly of IPFIX-over-TCP streams. */
 #include "pcap_tcp.h"
 
-#include <pcap/pcap.h>
 #include <string.h>
 
-#include "reader.h"
-
-static bool walk_tcp(struct fdx_rd *r, struct fdx_tcp_seg *out)
-{
-    out->sport = fdx_rd_u16(r);
-    out->dport = fdx_rd_u16(r);
-    out->seq = fdx_rd_u32(r);
-    fdx_rd_skip(r, 4); /* ack */
-    uint8_t off = fdx_rd_u8(r);
-    uint8_t flags = fdx_rd_u8(r);
-    size_t hlen = (size_t)(off >> 4) * 4;
-    if (r->err || hlen < 20) {
-        return false;
-    }
-    fdx_rd_skip(r, hlen - 14);
-    if (r->err) {
-        return false;
-    }
-    out->syn = (flags & 0x02) != 0;
-    out->fin = (flags & 0x01) != 0;
-    out->payload = r->p;
-    out->len = fdx_rd_left(r);
-    return true;
-}
-
-static bool walk_ip(struct fdx_rd *r, struct fdx_tcp_seg *out)
-{
-    if (fdx_rd_left(r) < 1) {
-        return false;
-    }
-    if ((r->p[0] >> 4) == 4) {
-        uint8_t vihl = fdx_rd_u8(r);
-        fdx_rd_skip(r, 1);
-        uint16_t total = fdx_rd_u16(r);
-        fdx_rd_skip(r, 5);
-        uint8_t proto = fdx_rd_u8(r);
-        fdx_rd_skip(r, 2);
-        uint8_t a[4];
-        fdx_rd_bytes(r, a, 4);
-        fdx_addr_set_v4(&out->src, a);
-        fdx_rd_bytes(r, a, 4);
-        fdx_addr_set_v4(&out->dst, a);
-        size_t ihl = (size_t)(vihl & 15) * 4;
-        if (r->err || proto != 6 || ihl < 20 || total < ihl) {
-            return false;
-        }
-        fdx_rd_skip(r, ihl - 20);
-        struct fdx_rd body = fdx_rd_sub(r, total - ihl);
-        return body.err == 0 && walk_tcp(&body, out);
-    }
-    if ((r->p[0] >> 4) == 6) {
-        fdx_rd_skip(r, 4);
-        uint16_t plen = fdx_rd_u16(r);
-        uint8_t next = fdx_rd_u8(r);
-        fdx_rd_skip(r, 1);
-        uint8_t a[16];
-        fdx_rd_bytes(r, a, 16);
-        fdx_addr_set_v6(&out->src, a);
-        fdx_rd_bytes(r, a, 16);
-        fdx_addr_set_v6(&out->dst, a);
-        struct fdx_rd body = fdx_rd_sub(r, plen);
-        return body.err == 0 && next == 6 && walk_tcp(&body, out);
-    }
-    return false;
-}
+#include "capture.h"
 
 bool fdx_pcap_tcp(int dlt, const uint8_t *frame, size_t caplen, struct fdx_tcp_seg *out)
 {
-    struct fdx_rd r;
-    fdx_rd_init(&r, frame, caplen);
+    struct fdx_capture_pkt pkt;
     memset(out, 0, sizeof(*out));
-    uint16_t type;
-    switch (dlt) {
-    case DLT_EN10MB:
-        fdx_rd_skip(&r, 12);
-        type = fdx_rd_u16(&r);
-        break;
-    case DLT_LINUX_SLL:
-        fdx_rd_skip(&r, 14);
-        type = fdx_rd_u16(&r);
-        break;
-    case DLT_RAW:
-        return walk_ip(&r, out);
-    default:
+    if (fdx_capture_parse(dlt, frame, caplen, &pkt) != FDX_CAPTURE_OK ||
+        pkt.l4 != FDX_CAPTURE_IPPROTO_TCP) {
         return false;
     }
-    for (int i = 0; i < 2 && type == 0x8100; i++) {
-        fdx_rd_skip(&r, 2);
-        type = fdx_rd_u16(&r);
-    }
-    if (r.err || (type != 0x0800 && type != 0x86dd)) {
-        return false;
-    }
-    return walk_ip(&r, out);
+    out->payload = pkt.payload;
+    out->len = pkt.len;
+    out->src = pkt.src;
+    out->dst = pkt.dst;
+    out->sport = pkt.sport;
+    out->dport = pkt.dport;
+    out->seq = pkt.tcp_seq;
+    out->syn = pkt.tcp_syn;
+    out->fin = pkt.tcp_fin;
+    return true;
 }
 
 /* The stream framing's callback carries no segment: this passes it along. */

@@ -1,7 +1,6 @@
-/* TCP segments out of a capture read offline (Ethernet with 802.1Q tags, raw IP, Linux
- * cooked SLL; IPv4 and IPv6 without extension headers), and in-order reassembly of IPFIX
- * over TCP streams (RFC 7011 §10.4) through the IPFIX stream framing. For the golden decoder
- * dump and the benchmarks: captures of IPFIX exported over TCP. */
+/* TCP segments out of a capture read offline (the link layers of capture.h), and in-order
+ * reassembly of IPFIX over TCP streams (RFC 7011 §10.4) through the IPFIX stream framing.
+ * For the golden decoder dump and the benchmarks: captures of IPFIX exported over TCP. */
 #ifndef FDX_PCAP_TCP_H
 #define FDX_PCAP_TCP_H
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pcap_udp.h"
+#include "capture.h"
 
 static int write_file(const char *path, const uint8_t *data, size_t len)
 {
@@ -41,8 +41,8 @@ static long split(const char *outdir, const char *capture)
     long written = 0;
     while (pcap_next_ex(pc, &hdr, &bytes) == 1) {
         frame++;
-        struct fdx_udp_pkt pkt;
-        if (fdx_pcap_udp(dlt, bytes, hdr->caplen, &pkt) != FDX_PCAP_OK || pkt.len == 0) {
+        struct fdx_capture_pkt pkt;
+        if (fdx_capture_udp(dlt, bytes, hdr->caplen, &pkt) != FDX_CAPTURE_OK || pkt.len == 0) {
             continue;
         }
         char path[4096];

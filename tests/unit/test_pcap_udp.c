@@ -3,7 +3,7 @@
 #include <pcap/pcap.h>
 
 #include "check.h"
-#include "pcap_udp.h"
+#include "capture.h"
 #include "pktgen.h"
 
 static struct fdx_pktgen p;
@@ -61,8 +61,8 @@ static void ethernet(uint16_t type)
 
 static void expect_payload(int dlt, const char *src, uint16_t sport)
 {
-    struct fdx_udp_pkt u;
-    CHECK_EQ_U64(fdx_pcap_udp(dlt, p.buf, p.len, &u), FDX_PCAP_OK);
+    struct fdx_capture_pkt u;
+    CHECK_EQ_U64(fdx_capture_udp(dlt, p.buf, p.len, &u), FDX_CAPTURE_OK);
     CHECK_EQ_U64(u.len, sizeof(payload));
     if (u.len == sizeof(payload)) {
         CHECK_MEM_EQ(u.payload, payload, sizeof(payload));
@@ -73,10 +73,10 @@ static void expect_payload(int dlt, const char *src, uint16_t sport)
     CHECK_EQ_U64(u.sport, sport);
 }
 
-static void expect_skip(int dlt, enum fdx_pcap_skip why)
+static void expect_skip(int dlt, enum fdx_capture_skip why)
 {
-    struct fdx_udp_pkt u;
-    CHECK_EQ_U64(fdx_pcap_udp(dlt, p.buf, p.len, &u), why);
+    struct fdx_capture_pkt u;
+    CHECK_EQ_U64(fdx_capture_udp(dlt, p.buf, p.len, &u), why);
 }
 
 static void test_link_types(void)
@@ -122,26 +122,26 @@ static void test_skipped(void)
     fdx_pktgen_init(&p);
     ethernet(0x0806); /* ARP */
     fdx_pktgen_zeros(&p, 28);
-    expect_skip(DLT_EN10MB, FDX_PCAP_SKIP_LINKTYPE);
+    expect_skip(DLT_EN10MB, FDX_CAPTURE_SKIP_LINKTYPE);
 
     fdx_pktgen_init(&p);
     ethernet(0x0800);
     ipv4_udp(0, 6, 5); /* TCP */
-    expect_skip(DLT_EN10MB, FDX_PCAP_SKIP_NOT_UDP);
+    expect_skip(DLT_EN10MB, FDX_CAPTURE_SKIP_NOT_UDP);
 
     fdx_pktgen_init(&p);
     ethernet(0x0800);
     ipv4_udp(0x2000, 17, 5); /* more fragments */
-    expect_skip(DLT_EN10MB, FDX_PCAP_SKIP_FRAGMENT);
+    expect_skip(DLT_EN10MB, FDX_CAPTURE_SKIP_FRAGMENT);
 
     fdx_pktgen_init(&p);
     ethernet(0x0800);
     ipv4_udp(0x0010, 17, 5); /* non-zero offset */
-    expect_skip(DLT_EN10MB, FDX_PCAP_SKIP_FRAGMENT);
+    expect_skip(DLT_EN10MB, FDX_CAPTURE_SKIP_FRAGMENT);
 
     fdx_pktgen_init(&p);
     ipv6_udp(false, 44); /* IPv6 fragment header */
-    expect_skip(DLT_RAW, FDX_PCAP_SKIP_FRAGMENT);
+    expect_skip(DLT_RAW, FDX_CAPTURE_SKIP_FRAGMENT);
 
     /* Snap length cut the datagram: every shorter capture of a good frame is skipped. */
     fdx_pktgen_init(&p);
@@ -150,11 +150,11 @@ static void test_skipped(void)
     size_t full = p.len;
     for (size_t len = 0; len < full; len++) {
         p.len = len;
-        struct fdx_udp_pkt u;
-        enum fdx_pcap_skip why = fdx_pcap_udp(DLT_EN10MB, p.buf, p.len, &u);
-        CHECK_TRUE(why == FDX_PCAP_SKIP_TRUNCATED);
+        struct fdx_capture_pkt u;
+        enum fdx_capture_skip why = fdx_capture_udp(DLT_EN10MB, p.buf, p.len, &u);
+        CHECK_TRUE(why == FDX_CAPTURE_SKIP_TRUNCATED);
     }
-    expect_skip(DLT_IEEE802_11, FDX_PCAP_SKIP_LINKTYPE);
+    expect_skip(DLT_IEEE802_11, FDX_CAPTURE_SKIP_LINKTYPE);
 }
 
 TEST_LIST{
