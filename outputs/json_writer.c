@@ -166,10 +166,25 @@ int fdx_jw_end(struct fdx_jw *w)
 
 static void member_name(struct fdx_jw *w, const char *name, size_t len)
 {
-    if (!w->first[w->depth]) {
+    struct fdx_buf *b = w->b;
+    bool comma = !w->first[w->depth];
+    w->first[w->depth] = false;
+    if (FDX_LIKELY(w->err == 0 && b->cap - b->len >= len + 4)) {
+        /* One bounds check for ,"name": (the common case: room reserved for the document). */
+        char *p = b->p + b->len;
+        *p = ',';
+        p += comma;
+        *p++ = '"';
+        memcpy(p, name, len);
+        p += len;
+        *p++ = '"';
+        *p++ = ':';
+        b->len = (size_t)(p - b->p);
+        return;
+    }
+    if (comma) {
         put(w, ",", 1);
     }
-    w->first[w->depth] = false;
     put(w, "\"", 1);
     put(w, name, len);
     put(w, "\":", 2);
@@ -222,9 +237,14 @@ static void key_slow(struct fdx_jw *w, const char *k)
 static void key(struct fdx_jw *w, const char *k)
 {
     size_t n = w->path_len;
-    if (n > 0 && w->path != NULL && strncmp(k, w->path, n) == 0 && strchr(k + n, '.') == NULL) {
-        member_name(w, k + n, strlen(k + n));
-        return;
+    if (n > 0 && w->path != NULL && strncmp(k, w->path, n) == 0) {
+        /* One pass over the last segment: its length, or a dot (another object). */
+        const char *last = k + n;
+        size_t len = strcspn(last, ".");
+        if (last[len] == '\0') {
+            member_name(w, last, len);
+            return;
+        }
     }
     key_slow(w, k);
 }
