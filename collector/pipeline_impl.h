@@ -94,6 +94,10 @@ static inline bool fdx__pipeline_aborted(struct fdx_pipeline *p)
 
 /* Sleeps a short while in an idle loop. */
 void fdx__pipeline_idle(void);
+/* The idle wait of a thread's main loop: 50 µs after the first empty pass, doubling on each
+ * further empty pass up to 6.4 ms; *passes counts them and is reset to 0 by a busy pass, so a
+ * busy thread never sleeps and an idle one wakes ~150 times a second instead of 2000. */
+void fdx__pipeline_idle_backoff(unsigned *passes);
 
 void *fdx__pipeline_worker_main(void *arg);
 void *fdx__pipeline_output_main(void *arg);

@@ -15,6 +15,17 @@ void fdx__pipeline_idle(void)
     nanosleep(&ts, NULL);
 }
 
+#define IDLE_FIRST_NS 50000L
+#define IDLE_MAX_SHIFT 7
+
+void fdx__pipeline_idle_backoff(unsigned *passes)
+{
+    unsigned shift = *passes < IDLE_MAX_SHIFT ? *passes : IDLE_MAX_SHIFT;
+    (*passes)++;
+    struct timespec ts = {0, IDLE_FIRST_NS << shift};
+    nanosleep(&ts, NULL);
+}
+
 static bool all_producers_finished(struct fdx_pipeline *p)
 {
     for (unsigned i = 0; i < p->nprod; i++) {
@@ -154,19 +165,21 @@ void *fdx__pipeline_worker_main(void *arg)
 {
     struct fdx_worker *wk = arg;
     struct fdx_pipeline *p = wk->p;
+    unsigned idle = 0;
     for (;;) {
         check_reload(wk);
         /* Read the flag before the pass: a pass that starts after every producer finished
          * sees all of their batches, so an empty pass then means the end. */
         bool finished = all_producers_finished(p);
         if (worker_pass(wk)) {
+            idle = 0;
             continue;
         }
         push_docs(wk); /* idle: hand on what is encoded, for latency */
         if (finished || fdx__pipeline_aborted(p)) {
             break;
         }
-        fdx__pipeline_idle();
+        fdx__pipeline_idle_backoff(&idle);
     }
     push_docs(wk);
     /* Release pairs with the acquire load in all_workers_done(). */
@@ -249,10 +262,12 @@ static bool output_pass(struct fdx_pipeline *p)
 void *fdx__pipeline_output_main(void *arg)
 {
     struct fdx_pipeline *p = arg;
+    unsigned idle = 0;
     for (;;) {
         output_reload(p);
         bool done = all_workers_done(p);
         if (output_pass(p)) {
+            idle = 0;
             continue;
         }
         if (done || fdx__pipeline_aborted(p)) {
@@ -261,7 +276,7 @@ void *fdx__pipeline_output_main(void *arg)
         for (size_t o = 0; o < p->cfg->noutputs; o++) {
             p->cfg->outputs[o].ops->poll(p->out_self[o], 0);
         }
-        fdx__pipeline_idle();
+        fdx__pipeline_idle_backoff(&idle);
     }
     int64_t deadline = atomic_load_explicit(&p->deadline_ms, memory_order_relaxed);
     if (deadline == 0) {
