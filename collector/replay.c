@@ -240,7 +240,8 @@ int fdx_replay_run(const struct fdx_config *cfg, char *const *files, size_t nfil
              (unsigned long long)st.not_udp, (unsigned long long)st.fragments,
              (unsigned long long)st.truncated, (unsigned long long)st.bad_link);
     fdx_summary_print(p, stderr);
-    fdx_pipeline_free(p);
+    /* The decode context counts into the pipeline's counters: finish it first. */
     fdx_decode_ctx_fini(&ctx);
+    fdx_pipeline_free(p);
     return code;
 }

@@ -267,7 +267,7 @@ void fdx_jw_i64(struct fdx_jw *w, const char *k, int64_t v)
 void fdx_jw_f64(struct fdx_jw *w, const char *k, double v)
 {
     char tmp[32];
-    int n = snprintf(tmp, sizeof(tmp), "%.6g", v);
+    int n = snprintf(tmp, sizeof(tmp), "%.10g", v);
     key(w, k);
     put(w, tmp, (size_t)n);
 }
@@ -334,7 +334,7 @@ void fdx_jw_hex(struct fdx_jw *w, const char *k, const uint8_t *p, size_t len)
 void fdx_jw_geo(struct fdx_jw *w, const char *k, double lat, double lon)
 {
     char tmp[64];
-    int n = snprintf(tmp, sizeof(tmp), "{\"lat\":%.6g,\"lon\":%.6g}", lat, lon);
+    int n = snprintf(tmp, sizeof(tmp), "{\"lat\":%.10g,\"lon\":%.10g}", lat, lon);
     key(w, k);
     put(w, tmp, (size_t)n);
 }
