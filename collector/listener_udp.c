@@ -14,6 +14,7 @@
 
 #include "dispatch.h"
 #include "log.h"
+#include "pending_sets.h"
 #include "timeconv.h"
 
 #define RECV_TIMEOUT_MS 100
@@ -212,6 +213,11 @@ static void *listener_main(void *arg)
             fdx_decode_ctx_tick(&l->ctx, fdx_time_now_ms());
             next_tick = mono + 1000;
         }
+    }
+    /* Data sets still waiting for their template are lost now: count them while the
+     * summary can still see it (fdx_decode_ctx_fini would count them too late). */
+    if (l->ctx.pending != NULL) {
+        fdx_decode_count(&l->ctx, FDX_DROP_NO_TEMPLATE, fdx_pending_clear(l->ctx.pending));
     }
     fdx_producer_finish(l->producer);
     return NULL;
