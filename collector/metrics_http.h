@@ -31,7 +31,5 @@ void fdx_metrics_http_close(struct fdx_metrics_http *h);
  * stage, per-exporter counters, ring occupancy, then every stage's and output's stats. */
 void fdx_metrics_http_render(const struct fdx_pipeline *p, bool draining, struct fdx_buf *out);
 
-/* Which part of flowdex counts a drop reason: decode, pipeline, enrich or output. */
-const char *fdx_metrics_drop_stage(enum fdx_drop reason);
 
 #endif

@@ -33,7 +33,7 @@ void fdx_summary_print(const struct fdx_pipeline *p, FILE *f)
             fprintf(f,
                     "flowdex summary: dropped %s (%s): datagrams %" PRIu64 " records %" PRIu64
                     "\n",
-                    fdx_drop_label[i], fdx_metrics_drop_stage((enum fdx_drop)i),
+                    fdx_drop_label[i], fdx_drop_stage[i],
                     t.c.dgram_drop[i], t.c.record_drop[i]);
         }
     }

@@ -94,6 +94,10 @@ void fdx_document_id(const struct fdx_flow *f, uint64_t *hi, uint64_t *lo)
     words[n++] = f->raw_packets;
     words[n++] = (uint64_t)f->in_if << 32 | f->out_if;
     words[n++] = (uint64_t)f->kind;
+    /* Export time: two exports from one address (another session, another sampling) may
+     * repeat sequence numbers and flow keys, and records without start/end times would
+     * otherwise share ids across them. A replayed export keeps its export time. */
+    words[n++] = (uint64_t)f->export_ms;
     uint64_t a = 0x6a09e667f3bcc908ULL, b = 0xbb67ae8584caa73bULL;
     for (unsigned i = 0; i < n; i++) {
         absorb(&a, words[i], 0x9e3779b97f4a7c15ULL);

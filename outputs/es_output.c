@@ -238,6 +238,8 @@ static void *es_open(const void *conf, const struct fdx_output_env *env, struct 
     clock_gettime(CLOCK_REALTIME, &ts);
     o->rng = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^ 0x9E3779B97F4A7C15ULL;
     o->template_done = o->conf.template_mode == ES_TEMPLATE_SKIP;
+    fdx_es_response_init(&o->resp);
+    fdx_buf_init(&o->scratch, 0);
     if (open_parts(o, env, err) != 0) {
         es_close(o);
         return NULL;
@@ -364,10 +366,34 @@ static int es_flush(void *self, int64_t deadline_ms)
     return 0;
 }
 
+/* SIGHUP: reopen the dead-letter file (rotation) and re-read the secrets (rotated
+ * passwords or API keys); on failure the old ones stay in use. */
 static int es_reopen(void *self)
 {
     struct es_output *o = self;
-    return o->dl != NULL ? fdx_dead_letter_reopen(o->dl) : 0;
+    const struct es_conf *c = &o->conf;
+    struct fdx_err err = {{0}};
+    char *password = NULL, *api_key = NULL;
+    int rc = load_secret("password", c->password, c->password_env, c->password_file, &password,
+                         &err);
+    if (rc == 0) {
+        rc = load_secret("api_key", c->api_key, c->api_key_env, c->api_key_file, &api_key, &err);
+    }
+    if (rc == 0) {
+        rc = fdx_es_client_set_auth(o->client, c->user, password, api_key);
+    }
+    if (rc == 0) {
+        free(o->password);
+        free(o->api_key);
+        o->password = password;
+        o->api_key = api_key;
+    } else {
+        fdx_error("%s (keeping the current credentials)", err.msg[0] ? err.msg : "out of memory");
+        free(password);
+        free(api_key);
+    }
+    int dl_rc = o->dl != NULL ? fdx_dead_letter_reopen(o->dl) : 0;
+    return rc != 0 ? rc : dl_rc;
 }
 
 static void sample(struct fdx_metrics *m, const char *name, const char *type, const char *help,
@@ -423,6 +449,8 @@ static void es_close(void *self)
         fdx_es_bulk_free(b);
     }
     fdx_es_client_free(o->client);
+    fdx_es_response_fini(&o->resp);
+    fdx_buf_fini(&o->scratch);
     fdx_spool_close(o->spool);
     fdx_dead_letter_close(o->dl);
     for (int i = 0; i < ES_LOGGED_TYPES; i++) {

@@ -14,6 +14,7 @@
 #include "es_bulk.h"
 #include "es_client.h"
 #include "es_index_name.h"
+#include "es_response.h"
 #include "log.h"
 #include "output.h"
 #include "spool.h"
@@ -99,6 +100,8 @@ struct es_output {
     uint64_t rng;
     char *logged_types[ES_LOGGED_TYPES]; /* error types already logged once */
     struct fdx_log_limit req_log;
+    struct fdx_es_response resp;         /* reused for every bulk answer */
+    struct fdx_buf scratch;              /* escaping for dead letters of refused requests */
     struct es_stats st;
 };
 

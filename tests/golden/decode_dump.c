@@ -3,6 +3,10 @@
  * decoded record, then one summary line with the decode counters. tests/golden/compare.py
  * holds these lines against Wireshark's decode of the same capture.
  *
+ * IPFIX exported over TCP (port 4739) is reassembled per connection (pcap_tcp.c) and framed
+ * into messages (ipfix_stream.c); each message is decoded like a datagram, in the frame that
+ * completes it.
+ *
  * Usage: decode_dump [--raw] [--steady-clock] CAPTURE
  *   --raw            do not renormalise bytes/packets by the sampling rate
  *   --steady-clock   housekeeping (template expiry) runs on a clock that starts at the first
@@ -24,6 +28,7 @@
 #include "counters.h"
 #include "decode.h"
 #include "dispatch.h"
+#include "pcap_tcp.h"
 #include "pcap_udp.h"
 #include "record_json.h"
 
@@ -107,9 +112,29 @@ static void print_summary(uint64_t packets, const uint64_t *skipped,
            t.extra_ie_overflow);
 }
 
-static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
-               const struct fdx_counters *counters)
+struct tcp_arg {
+    struct fdx_decode_ctx *ctx;
+    int64_t ts_ms;
+};
+
+static void on_tcp_message(void *arg, const struct fdx_tcp_seg *seg, const uint8_t *msg,
+                           size_t len)
 {
+    struct tcp_arg *a = arg;
+    struct fdx_datagram dg = {
+        .data = msg,
+        .len = len,
+        .exporter = seg->src,
+        .exporter_port = seg->sport,
+        .recv_ms = a->ts_ms,
+    };
+    fdx_dispatch_datagram(a->ctx, &dg);
+}
+
+static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
+               struct fdx_counters *counters)
+{
+    static struct fdx_tcp_streams tcp; /* zeroed; 64 KiB framing buffer per connection */
     uint64_t packets = 0;
     int64_t last_tick_ms = 0;
     uint64_t skipped[FDX_PCAP_SKIP_TRUNCATED + 1] = {0};
@@ -122,6 +147,16 @@ static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
         d->frame = packets;
         struct fdx_udp_pkt pkt;
         enum fdx_pcap_skip why = fdx_pcap_udp(dlt, bytes, hdr->caplen, &pkt);
+        struct fdx_tcp_seg seg;
+        /* TCP to the IPFIX port (4739) only: the captures also hold BGP and BMP sessions. */
+        if (why == FDX_PCAP_SKIP_NOT_UDP && fdx_pcap_tcp(dlt, bytes, hdr->caplen, &seg) &&
+            (seg.dport == 4739 || seg.sport == 4739)) {
+            struct tcp_arg a = {ctx, (int64_t)hdr->ts.tv_sec * 1000 + hdr->ts.tv_usec / 1000};
+            fdx_decode_ctx_tick(ctx, a.ts_ms);
+            fdx_tcp_streams_feed(&tcp, counters, &seg, on_tcp_message, &a);
+            print_batch(d);
+            continue;
+        }
         if (why != FDX_PCAP_OK) {
             skipped[why]++;
             continue;
