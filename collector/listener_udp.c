@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dispatch.h"
@@ -193,6 +194,11 @@ static void *listener_main(void *arg)
     int64_t next_tick = fdx_time_mono_ms() + 1000;
     /* Relaxed: a stop request carries no data; the thread is joined afterwards. */
     while (!atomic_load_explicit(&l->stop, memory_order_relaxed)) {
+        if (fdx_producer_backpressure(l->producer)) {
+            struct timespec ts = {0, 200 * 1000}; /* datagrams wait in the socket buffer */
+            nanosleep(&ts, NULL);
+            continue;
+        }
         prepare(l);
         int n = recvmmsg(l->fd, l->msgs, l->vlen, MSG_WAITFORONE, NULL);
         if (n > 0) {

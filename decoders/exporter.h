@@ -31,6 +31,7 @@ struct fdx_exporter {
         uint32_t rate;
     } sampler[FDX_EXPORTER_SAMPLERS]; /* options data: sampler id -> 1-in-N */
     uint8_t nsamplers;
+    int64_t sys_init_ms; /* IPFIX systemInitTimeMilliseconds from options data; 0 unknown */
     uint32_t templates; /* templates cached for this exporter (templates.c bound) */
 
     /* Counters: written by the owner, read by metrics (relaxed). */

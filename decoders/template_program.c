@@ -104,6 +104,15 @@ struct fdx_program *fdx_program_compile(const struct fdx_field_spec *f, unsigned
     for (unsigned i = 0; i < n; i++) {
         struct fdx_op op;
         compile_field(&f[i], proto, &op);
+        /* An element repeated in one template (inner and outer headers, telegraf's
+         * ipfix_example): the first occurrence fills the record field, the others are kept
+         * in the extra area. */
+        for (unsigned k = 0; k < i && op.kind != FDX_OP_EXTRA && op.kind != FDX_OP_SKIP; k++) {
+            if (f[k].id == f[i].id && f[k].pen == f[i].pen && f[k].scope == f[i].scope) {
+                op.kind = FDX_OP_EXTRA;
+                op.type = op.type == FDX_IE_UNSIGNED && f[i].len > 8 ? FDX_IE_OCTETS : op.type;
+            }
+        }
         op.off = (uint16_t)off;
         off += f[i].len == FDX_VARLEN ? 0u : f[i].len;
         /* Fixed-length programs address fields by offset: padding needs no op. */
@@ -342,8 +351,44 @@ static void set_uint(struct rec_state *r, uint8_t target, uint64_t v)
     }
 }
 
-static void set_addr(struct rec_state *r, uint8_t target, const uint8_t *p, bool v6)
+static bool all_zero(const uint8_t *p, size_t n)
 {
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Templates that carry both the IPv4 and the IPv6 form of an address (Cisco, pmacct) fill the
+ * unused one with zeros: an all-zero address never replaces one already decoded, and a real
+ * address replaces a zero one, whatever their order in the template. */
+static void add_extra(struct rec_state *r, const struct fdx_op *op, const uint8_t *p,
+                      unsigned len);
+
+/* IANA id of the IPv6 element for an address target (an address moved to the extra area). */
+static uint16_t v6_id_of(uint8_t target)
+{
+    switch (target) {
+    case FDX_T_SRC_ADDR:
+        return 27;
+    case FDX_T_DST_ADDR:
+        return 28;
+    case FDX_T_NEXT_HOP:
+        return 62;
+    case FDX_T_BGP_NEXT_HOP:
+        return 63;
+    case FDX_T_POST_NAT_SRC:
+        return 281;
+    default:
+        return 282;
+    }
+}
+
+static void set_addr(struct rec_state *r, const struct fdx_op *op, const uint8_t *p, bool v6)
+{
+    uint8_t target = op->target;
     struct fdx_flow *f = r->f;
     struct fdx_addr *a;
     enum fdx_field bit;
@@ -351,9 +396,6 @@ static void set_addr(struct rec_state *r, uint8_t target, const uint8_t *p, bool
     case FDX_T_SRC_ADDR:
         a = &f->src;
         bit = FDX_F_SRC_ADDR;
-        if (!fdx_flow_has(f, FDX_F_IP_VERSION)) {
-            f->ip_version = v6 ? 6 : 4;
-        }
         break;
     case FDX_T_DST_ADDR:
         a = &f->dst;
@@ -376,12 +418,48 @@ static void set_addr(struct rec_state *r, uint8_t target, const uint8_t *p, bool
         bit = FDX_F_POST_NAT_DST;
         break;
     }
+    if (fdx_flow_has(f, bit)) {
+        static const uint8_t v4_zero[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        bool old_unset = all_zero(a->b, 16) || memcmp(a->b, v4_zero, 16) == 0;
+        if (all_zero(p, v6 ? 16 : 4)) {
+            if (!old_unset || v6) {
+                return; /* between two zero addresses, the IPv4 form wins */
+            }
+        } else if (!old_unset) {
+            /* Both forms carry a real address (Cisco SRv6: the IPv6 outer header beside the
+             * IPv4 flow): the IPv4 address stays in the field, as pmacct and Wireshark show
+             * it, and the IPv6 one is kept in the extra area. */
+            if (v6) {
+                add_extra(r, op, p, 16);
+                return;
+            }
+            if (!fdx_addr_is_v4(a)) {
+                struct fdx_op moved = *op;
+                moved.id = v6_id_of(target);
+                moved.type = FDX_IE_IPV6;
+                add_extra(r, &moved, a->b, 16);
+            }
+        }
+    }
     if (v6) {
         fdx_addr_set_v6(a, p);
     } else {
         fdx_addr_set_v4(a, p);
     }
+    if (bit == FDX_F_SRC_ADDR && !fdx_flow_has(f, FDX_F_IP_VERSION)) {
+        f->ip_version = v6 ? 6 : 4;
+    }
     fdx_flow_set(f, bit);
+}
+
+static void add_extra(struct rec_state *r, const struct fdx_op *op, const uint8_t *p,
+                      unsigned len)
+{
+    if (fdx_extra_add(r->x, op->pen, op->id, op->type, p, (uint16_t)len)) {
+        r->x->ie[r->x->n - 1].reverse = op->reverse;
+    } else {
+        fdx_counter_add(&r->c->extra_ie_overflow, 1);
+    }
 }
 
 static void run_op(struct rec_state *r, const struct fdx_op *op, const uint8_t *p, unsigned len)
@@ -391,10 +469,10 @@ static void run_op(struct rec_state *r, const struct fdx_op *op, const uint8_t *
         set_uint(r, op->target, load_uint(p, len));
         break;
     case FDX_OP_ADDR4:
-        set_addr(r, op->target, p, false);
+        set_addr(r, op, p, false);
         break;
     case FDX_OP_ADDR6:
-        set_addr(r, op->target, p, true);
+        set_addr(r, op, p, true);
         break;
     case FDX_OP_MAC:
         memcpy(op->target == FDX_T_SRC_MAC ? r->f->src_mac : r->f->dst_mac, p, 6);
@@ -413,11 +491,7 @@ static void run_op(struct rec_state *r, const struct fdx_op *op, const uint8_t *
         r->samp_prob = load_float(p, len);
         break;
     case FDX_OP_EXTRA:
-        if (fdx_extra_add(r->x, op->pen, op->id, op->type, p, (uint16_t)len)) {
-            r->x->ie[r->x->n - 1].reverse = op->reverse;
-        } else {
-            fdx_counter_add(&r->c->extra_ie_overflow, 1);
-        }
+        add_extra(r, op, p, len);
         break;
     default:
         break;
@@ -447,8 +521,10 @@ static void run_var(struct rec_state *r, const struct fdx_program *p, struct fdx
     }
 }
 
+/* init_ms: the exporter's system init time (RFC 7011 systemInitTimeMilliseconds) learnt from
+ * options data, used when the record does not carry its own; 0 when unknown. */
 static int64_t slot_ms(const struct rec_state *r, const struct fdx_msg_info *m, bool end,
-                       bool *ok)
+                       int64_t init_ms, bool *ok)
 {
     /* Precedence, most precise absolute clock first: ms, µs, ns, s, then sysUptime-relative,
      * then delta to the export time. */
@@ -463,6 +539,9 @@ static int64_t slot_ms(const struct rec_state *r, const struct fdx_msg_info *m, 
             continue;
         }
         uint64_t v = r->ts[slot];
+        if (v == 0 && order[i] != FDX_T_START_UPTIME && order[i] != FDX_T_START_DELTA_US) {
+            continue; /* an absolute time of 0 means "not set" (nProbe): try the next form */
+        }
         switch (order[i]) {
         case FDX_T_START_MS:
             return (int64_t)v;
@@ -477,6 +556,9 @@ static int64_t slot_ms(const struct rec_state *r, const struct fdx_msg_info *m, 
             }
             if (m->proto == FDX_PROTO_NF9) {
                 return fdx_time_from_uptime(m->export_ms, m->uptime_ms, (uint32_t)v);
+            }
+            if (init_ms != 0) {
+                return init_ms + (int64_t)v;
             }
             continue; /* IPFIX without an init time: no clock to anchor it */
         default:
@@ -509,13 +591,17 @@ static void finalise(struct fdx_decode_ctx *ctx, struct rec_state *r,
                      const struct fdx_msg_info *m)
 {
     struct fdx_flow *f = r->f;
+    const unsigned init_slot = FDX_T_SYS_INIT_MS - FDX_T_START_UPTIME;
+    if (p->is_options && (r->ts_has & (1u << init_slot)) && r->ts[init_slot] != 0) {
+        exp->sys_init_ms = (int64_t)r->ts[init_slot]; /* softflowd, Cisco: options data */
+    }
     bool ok;
-    int64_t t = slot_ms(r, m, false, &ok);
+    int64_t t = slot_ms(r, m, false, exp->sys_init_ms, &ok);
     if (ok) {
         f->start_ms = t;
         fdx_flow_set(f, FDX_F_START);
     }
-    t = slot_ms(r, m, true, &ok);
+    t = slot_ms(r, m, true, exp->sys_init_ms, &ok);
     if (ok) {
         f->end_ms = t;
         fdx_flow_set(f, FDX_F_END);

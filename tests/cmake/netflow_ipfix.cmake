@@ -8,3 +8,16 @@ fdx_unit_test(test_nf9_ipfix)
 fdx_unit_test(test_ipfix_stream)
 fdx_fuzz_target(fuzz_netflow_v9 fuzz_netflow_v9.c)
 fdx_fuzz_target(fuzz_ipfix fuzz_ipfix.c)
+fdx_golden_tests(netflow9 netflow9)
+fdx_golden_tests(ipfix ipfix)
+# NetFlow v9 / IPFIX captures of mixed/ (the pmacct ones; derived__v5_v9_ipfix_sflow also
+# holds sFlow and is left to the sFlow golden tests).
+file(GLOB _fdx_mixed_cflow ${FDX_CORPUS_DIR}/mixed/pmacct__*.pcap)
+foreach(cap ${_fdx_mixed_cflow})
+  get_filename_component(name ${cap} NAME_WLE)
+  add_test(NAME golden.mixed.${name}
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/golden/compare.py
+                   --dump $<TARGET_FILE:decode_dump>
+                   --fieldmap ${CMAKE_CURRENT_SOURCE_DIR}/golden/fieldmap_cflow.json ${cap})
+  set_tests_properties(golden.mixed.${name} PROPERTIES LABELS golden SKIP_RETURN_CODE 77)
+endforeach()

@@ -3,8 +3,16 @@
  * decoded record, then one summary line with the decode counters. tests/golden/compare.py
  * holds these lines against Wireshark's decode of the same capture.
  *
- * Usage: decode_dump [--raw] CAPTURE
- *   --raw   do not renormalise bytes/packets by the sampling rate
+ * IPFIX exported over TCP (port 4739) is reassembled per connection (pcap_tcp.c) and framed
+ * into messages (ipfix_stream.c); each message is decoded like a datagram, in the frame that
+ * completes it.
+ *
+ * Usage: decode_dump [--raw] [--steady-clock] CAPTURE
+ *   --raw            do not renormalise bytes/packets by the sampling rate
+ *   --steady-clock   housekeeping (template expiry) runs on a clock that starts at the first
+ *                    packet's time and advances 1 ms per packet, for captures stitched from
+ *                    separate recordings whose timestamps jump by days; receive times stay
+ *                    the packets' own timestamps
  *
  * Record line: {"frame":N,"proto":…,"kind":…,<every present field of struct fdx_flow>,
  *               "extra":[{"pen":…,"id":…,"hex":…}],"if_counters":{…}}
@@ -20,6 +28,7 @@
 #include "counters.h"
 #include "decode.h"
 #include "dispatch.h"
+#include "pcap_tcp.h"
 #include "pcap_udp.h"
 #include "record_json.h"
 
@@ -28,6 +37,8 @@
 struct dump {
     struct fdx_batch *batch;
     uint64_t frame; /* pcap packet number, 1-based (Wireshark's frame.number) */
+    bool steady_clock;
+    int64_t first_ms;
 };
 
 static void print_batch(struct dump *d)
@@ -100,9 +111,29 @@ static void print_summary(uint64_t packets, const uint64_t *skipped,
            t.extra_ie_overflow);
 }
 
-static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
-               const struct fdx_counters *counters)
+struct tcp_arg {
+    struct fdx_decode_ctx *ctx;
+    int64_t ts_ms;
+};
+
+static void on_tcp_message(void *arg, const struct fdx_tcp_seg *seg, const uint8_t *msg,
+                           size_t len)
 {
+    struct tcp_arg *a = arg;
+    struct fdx_datagram dg = {
+        .data = msg,
+        .len = len,
+        .exporter = seg->src,
+        .exporter_port = seg->sport,
+        .recv_ms = a->ts_ms,
+    };
+    fdx_dispatch_datagram(a->ctx, &dg);
+}
+
+static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
+               struct fdx_counters *counters)
+{
+    static struct fdx_tcp_streams tcp; /* zeroed; 64 KiB framing buffer per connection */
     uint64_t packets = 0;
     uint64_t skipped[FDX_PCAP_SKIP_TRUNCATED + 1] = {0};
     int dlt = pcap_datalink(pc);
@@ -114,6 +145,16 @@ static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
         d->frame = packets;
         struct fdx_udp_pkt pkt;
         enum fdx_pcap_skip why = fdx_pcap_udp(dlt, bytes, hdr->caplen, &pkt);
+        struct fdx_tcp_seg seg;
+        /* TCP to the IPFIX port (4739) only: the captures also hold BGP and BMP sessions. */
+        if (why == FDX_PCAP_SKIP_NOT_UDP && fdx_pcap_tcp(dlt, bytes, hdr->caplen, &seg) &&
+            (seg.dport == 4739 || seg.sport == 4739)) {
+            struct tcp_arg a = {ctx, (int64_t)hdr->ts.tv_sec * 1000 + hdr->ts.tv_usec / 1000};
+            fdx_decode_ctx_tick(ctx, a.ts_ms);
+            fdx_tcp_streams_feed(&tcp, counters, &seg, on_tcp_message, &a);
+            print_batch(d);
+            continue;
+        }
         if (why != FDX_PCAP_OK) {
             skipped[why]++;
             continue;
@@ -126,7 +167,10 @@ static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
             .exporter_port = pkt.sport,
             .recv_ms = ts_ms,
         };
-        fdx_decode_ctx_tick(ctx, ts_ms);
+        if (packets == 1) {
+            d->first_ms = ts_ms;
+        }
+        fdx_decode_ctx_tick(ctx, d->steady_clock ? d->first_ms + (int64_t)packets - 1 : ts_ms);
         fdx_dispatch_datagram(ctx, &dg);
         print_batch(d);
     }
@@ -141,13 +185,19 @@ static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
 int main(int argc, char **argv)
 {
     bool renormalize = true;
+    bool steady_clock = false;
     int argi = 1;
-    if (argi < argc && strcmp(argv[argi], "--raw") == 0) {
-        renormalize = false;
-        argi++;
+    for (; argi < argc && argv[argi][0] == '-'; argi++) {
+        if (strcmp(argv[argi], "--raw") == 0) {
+            renormalize = false;
+        } else if (strcmp(argv[argi], "--steady-clock") == 0) {
+            steady_clock = true;
+        } else {
+            break;
+        }
     }
     if (argi != argc - 1) {
-        fprintf(stderr, "usage: decode_dump [--raw] CAPTURE\n");
+        fprintf(stderr, "usage: decode_dump [--raw] [--steady-clock] CAPTURE\n");
         return 2;
     }
     char errbuf[PCAP_ERRBUF_SIZE];
@@ -161,7 +211,7 @@ int main(int argc, char **argv)
     cfg.renormalize = renormalize;
     static struct fdx_counters counters;
     struct fdx_decode_ctx ctx;
-    struct dump d = {.batch = fdx_batch_new(DUMP_BATCH_CAP)};
+    struct dump d = {.batch = fdx_batch_new(DUMP_BATCH_CAP), .steady_clock = steady_clock};
     if (d.batch == NULL || fdx_decode_ctx_init(&ctx, &cfg, &counters) != 0) {
         fprintf(stderr, "decode_dump: out of memory\n");
         pcap_close(pc);

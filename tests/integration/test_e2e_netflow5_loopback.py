@@ -71,6 +71,10 @@ def main():
                   "records_total %s != %d" % (m['flowdex_records_total{protocol="netflow_v5"}'],
                                               total))
         e2e.check(m.get("flowdex_kernel_drops_total", 0) == 0, "kernel drops")
+        e2e.check_exposition(fdx.get("/metrics")[1])
+        for reason in ("truncated", "ring_full", "no_batch", "output_full", "es_rejected"):
+            e2e.check(any(k.startswith("flowdex_dropped_total{") and
+                          'reason="%s"' % reason in k for k in m), "reason %s listed" % reason)
         rc = fdx.stop()
         e2e.check(rc == 0, "exit code %d" % rc)
     except BaseException:
