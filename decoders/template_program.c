@@ -549,16 +549,17 @@ static int64_t slot_ms(const struct rec_state *r, const struct fdx_msg_info *m, 
         case FDX_T_START_NS:
             return fdx_time_from_ntp64(v);
         case FDX_T_START_S:
-            return (int64_t)v * 1000;
+            /* An oversized (8-byte) seconds field must not overflow: wrap like the wire does. */
+            return (int64_t)(v * 1000u);
         case FDX_T_START_UPTIME:
             if (r->ts_has & (1u << init)) {
-                return (int64_t)r->ts[init] + (int64_t)v; /* systemInitTimeMilliseconds */
+                return (int64_t)(r->ts[init] + v); /* systemInitTimeMilliseconds; wraps, no UB */
             }
             if (m->proto == FDX_PROTO_NF9) {
                 return fdx_time_from_uptime(m->export_ms, m->uptime_ms, (uint32_t)v);
             }
             if (init_ms != 0) {
-                return init_ms + (int64_t)v;
+                return (int64_t)((uint64_t)init_ms + v); /* wraps, no UB */
             }
             continue; /* IPFIX without an init time: no clock to anchor it */
         default:
