@@ -48,6 +48,8 @@ const struct fdx_cfg_key fdx_config_core_keys[] = {
      NULL, "time allowed to drain rings and flush outputs on SIGTERM"},
     {"output_wait", FDX_CFG_DURATION, "\"1s\"", CORE(output_wait), 0, 600000, NULL,
      "how long a worker waits for the output thread before counting output_full"},
+    {"listener_wait", FDX_CFG_DURATION, "\"1s\"", CORE(listener_wait), 0, 10000, NULL,
+     "how long a listener leaves datagrams in the socket buffer while workers are behind"},
     {"extra_ies", FDX_CFG_BOOL, "true", CORE(extra_ies), 0, 0, NULL,
      "write information elements without a fixed field as netflow.<name>"},
     {"decode", FDX_CFG_JSON, "{}", CORE(decode), 0, 0, NULL,

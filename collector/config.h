@@ -53,6 +53,7 @@ struct fdx_core_conf {
     uint64_t reuseport;        /* sockets per listen address */
     uint64_t shutdown_timeout; /* ms */
     uint64_t output_wait;      /* ms a worker waits for a free doc batch */
+    uint64_t listener_wait;    /* ms a listener leaves datagrams in the socket buffer */
     bool extra_ies;
     struct json_object *decode;  /* checked against fdx_config_decode_keys */
     struct json_object *stages;  /* array, checked against each stage's keys */

@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dispatch.h"
 #include "log.h"
+#include "pending_sets.h"
 #include "timeconv.h"
 
 #define RECV_TIMEOUT_MS 100
@@ -193,6 +195,11 @@ static void *listener_main(void *arg)
     int64_t next_tick = fdx_time_mono_ms() + 1000;
     /* Relaxed: a stop request carries no data; the thread is joined afterwards. */
     while (!atomic_load_explicit(&l->stop, memory_order_relaxed)) {
+        if (fdx_producer_backpressure(l->producer)) {
+            struct timespec ts = {0, 200 * 1000}; /* datagrams wait in the socket buffer */
+            nanosleep(&ts, NULL);
+            continue;
+        }
         prepare(l);
         int n = recvmmsg(l->fd, l->msgs, l->vlen, MSG_WAITFORONE, NULL);
         if (n > 0) {
@@ -206,6 +213,11 @@ static void *listener_main(void *arg)
             fdx_decode_ctx_tick(&l->ctx, fdx_time_now_ms());
             next_tick = mono + 1000;
         }
+    }
+    /* Data sets still waiting for their template are lost now: count them while the
+     * summary can still see it (fdx_decode_ctx_fini would count them too late). */
+    if (l->ctx.pending != NULL) {
+        fdx_decode_count(&l->ctx, FDX_DROP_NO_TEMPLATE, fdx_pending_clear(l->ctx.pending));
     }
     fdx_producer_finish(l->producer);
     return NULL;

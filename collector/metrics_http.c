@@ -128,9 +128,100 @@ static void render_exporters(const struct fdx_pipeline *p, struct fdx_metrics *m
     }
 }
 
+#define MAX_FAMILIES 512
+
+struct family {
+    char name[128];
+    struct fdx_buf head;    /* "# HELP" and "# TYPE", first occurrence only */
+    bool has_help, has_type;
+    struct fdx_buf samples; /* every sample, in order of appearance */
+};
+
+/* The family a line belongs to: the name after "# HELP " / "# TYPE ", or the sample name
+ * (histogram and summary suffixes folded onto a known base family). */
+static size_t line_family(const char *line, size_t len, bool *is_meta, const char **name)
+{
+    *is_meta = len > 7 && (strncmp(line, "# HELP ", 7) == 0 || strncmp(line, "# TYPE ", 7) == 0);
+    *name = *is_meta ? line + 7 : line;
+    size_t n = 0;
+    while (*name + n < line + len && (*name)[n] != ' ' && (*name)[n] != '{') {
+        n++;
+    }
+    return n;
+}
+
+static struct family *find_family(struct family *f, size_t *nf, const char *name, size_t n,
+                                  bool create)
+{
+    for (size_t i = 0; i < *nf; i++) {
+        if (strlen(f[i].name) == n && strncmp(f[i].name, name, n) == 0) {
+            return &f[i];
+        }
+    }
+    static const char *const suffixes[] = {"_bucket", "_sum", "_count"};
+    for (size_t k = 0; !create && k < FDX_ARRAY_LEN(suffixes); k++) {
+        size_t sl = strlen(suffixes[k]);
+        if (n > sl && strncmp(name + n - sl, suffixes[k], sl) == 0) {
+            struct family *base = find_family(f, nf, name, n - sl, false);
+            if (base != NULL) {
+                return base;
+            }
+        }
+    }
+    if (*nf == MAX_FAMILIES || n >= sizeof(f[0].name)) {
+        return NULL;
+    }
+    struct family *x = &f[(*nf)++];
+    memcpy(x->name, name, n);
+    x->name[n] = '\0';
+    fdx_buf_init(&x->head, 0);
+    fdx_buf_init(&x->samples, 0);
+    return x;
+}
+
+/* The exposition format wants each family once, as one group; stages and outputs write their
+ * families once per instance (one per worker), so the page is regrouped here. */
+static void regroup(const struct fdx_buf *in, struct fdx_buf *out)
+{
+    struct family *f = calloc(MAX_FAMILIES, sizeof(*f));
+    size_t nf = 0;
+    const char *p = in->p, *end = in->p + in->len;
+    while (f != NULL && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        bool meta;
+        const char *name;
+        size_t n = line_family(p, len, &meta, &name);
+        struct family *x = find_family(f, &nf, name, n, meta);
+        if (x != NULL && meta) {
+            bool *seen = p[2] == 'H' ? &x->has_help : &x->has_type;
+            if (!*seen) {
+                fdx_buf_append(&x->head, p, len + 1);
+                *seen = true;
+            }
+        } else if (x != NULL) {
+            fdx_buf_append(&x->samples, p, len + 1);
+        }
+        p += len + 1;
+    }
+    for (size_t i = 0; i < nf; i++) {
+        if (f[i].head.len > 0) {
+            fdx_buf_append(out, f[i].head.p, f[i].head.len);
+        }
+        if (f[i].samples.len > 0) {
+            fdx_buf_append(out, f[i].samples.p, f[i].samples.len);
+        }
+        fdx_buf_fini(&f[i].head);
+        fdx_buf_fini(&f[i].samples);
+    }
+    free(f);
+}
+
 void fdx_metrics_http_render(const struct fdx_pipeline *p, bool draining, struct fdx_buf *out)
 {
-    struct fdx_metrics m = {out};
+    struct fdx_buf raw;
+    fdx_buf_init(&raw, 0);
+    struct fdx_metrics m = {&raw};
     struct fdx_pipeline_totals t;
     fdx_pipeline_totals(p, &t);
     render_protocols(&t, &m);
@@ -138,6 +229,8 @@ void fdx_metrics_http_render(const struct fdx_pipeline *p, bool draining, struct
     render_pipeline(&t, draining, &m);
     render_exporters(p, &m);
     fdx_pipeline_stats(p, &m);
+    regroup(&raw, out);
+    fdx_buf_fini(&raw);
 }
 
 static void on_closed(uv_handle_t *h)

@@ -49,6 +49,13 @@ void fdx_producer_flush(struct fdx_producer *pr);
 /* Flushes and marks the producer finished; it must not be used afterwards. */
 void fdx_producer_finish(struct fdx_producer *pr);
 
+/* Listener side of back-pressure: true while the workers are behind (no free batch or a
+ * full ring) and the producer's bounded wait (listener_wait) is not over: the caller should
+ * leave datagrams in the socket buffer, which absorbs the burst, and ask again shortly.
+ * Pushes made while the workers are behind wait within the same bound before counting
+ * ring_full / no_batch. */
+bool fdx_producer_backpressure(struct fdx_producer *pr);
+
 /* Kernel receive-queue drops of the producer's socket (SO_RXQ_OVFL, cumulative). */
 void fdx_producer_set_kernel_drops(struct fdx_producer *pr, uint64_t drops);
 

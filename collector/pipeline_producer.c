@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pipeline_impl.h"
+#include "timeconv.h"
 
 /* Takes back every batch the workers returned. */
 static void reclaim(struct fdx_producer *pr)
@@ -22,13 +23,29 @@ static void reclaim(struct fdx_producer *pr)
     }
 }
 
-/* A free batch, or NULL when the pool is empty (lossless: waits until one returns). */
+/* True while the producer may keep waiting for room: always in lossless mode (until the
+ * drain gives up), otherwise until listener_wait after the wait began. The deadline is
+ * cleared when room is seen again (fdx_producer_backpressure), so each congestion episode
+ * gets one bounded wait, during which the socket buffer holds what arrives. */
+static bool wait_more(struct fdx_producer *pr)
+{
+    if (pr->p->lossless) {
+        return !fdx__pipeline_aborted(pr->p);
+    }
+    int64_t now = fdx_time_mono_ms();
+    if (pr->wait_deadline_ms == 0) {
+        pr->wait_deadline_ms = now + (int64_t)pr->p->cfg->core.listener_wait;
+    }
+    return now < pr->wait_deadline_ms;
+}
+
+/* A free batch, or NULL when the pool stays empty (counted by the caller as no_batch). */
 static struct fdx_batch *get_free(struct fdx_producer *pr)
 {
     if (pr->nfree == 0) {
         reclaim(pr);
     }
-    while (pr->nfree == 0 && pr->p->lossless && !fdx__pipeline_aborted(pr->p)) {
+    while (pr->nfree == 0 && wait_more(pr)) {
         fdx__pipeline_idle();
         reclaim(pr);
     }
@@ -41,14 +58,14 @@ static struct fdx_batch *get_free(struct fdx_producer *pr)
     return b;
 }
 
-/* Hands b to worker w. When the ring is full its records are counted as ring_full and the
- * batch goes back to the free stack (lossless: waits for room). */
+/* Hands b to worker w. When the ring stays full its records are counted as ring_full and
+ * the batch goes back to the free stack. */
 static void push(struct fdx_producer *pr, unsigned w, struct fdx_batch *b)
 {
     struct fdx_ring *r = fdx__pipeline_fwd(pr->p, pr->id, w);
     void *item = b;
     while (fdx_ring_push_burst(r, &item, 1) == 0) {
-        if (!pr->p->lossless || fdx__pipeline_aborted(pr->p)) {
+        if (!wait_more(pr)) {
             fdx_counter_add(&pr->counters.record_drop[FDX_DROP_RING_FULL], b->n);
             b->n = 0;
             pr->free[pr->nfree++] = b;
@@ -205,6 +222,25 @@ void fdx_producer_finish(struct fdx_producer *pr)
     /* Release pairs with the acquire load in all_finished() (pipeline_threads.c): every push
      * above is visible to a worker that sees the flag. */
     atomic_store_explicit(&pr->finished, true, memory_order_release);
+}
+
+bool fdx_producer_backpressure(struct fdx_producer *pr)
+{
+    struct fdx_pipeline *p = pr->p;
+    bool room = pr->nfree > 0;
+    if (!room) {
+        reclaim(pr);
+        room = pr->nfree > 0;
+    }
+    for (unsigned w = 0; room && w < p->nwork; w++) {
+        const struct fdx_ring *r = fdx__pipeline_fwd(p, pr->id, w);
+        room = fdx_ring_count(r) < fdx_ring_capacity(r);
+    }
+    if (room) {
+        pr->wait_deadline_ms = 0;
+        return false;
+    }
+    return wait_more(pr);
 }
 
 void fdx_producer_set_kernel_drops(struct fdx_producer *pr, uint64_t drops)

@@ -8,6 +8,7 @@
 
 #include "dispatch.h"
 #include "log.h"
+#include "pending_sets.h"
 #include "pipeline.h"
 #include "reader.h"
 #include "summary.h"
@@ -232,6 +233,9 @@ int fdx_replay_run(const struct fdx_config *cfg, char *const *files, size_t nfil
         }
         pcap_close(pc);
     }
+    if (ctx.pending != NULL) { /* sets still waiting for their template are lost now */
+        fdx_decode_count(&ctx, FDX_DROP_NO_TEMPLATE, fdx_pending_clear(ctx.pending));
+    }
     fdx_producer_finish(pr);
     fdx_pipeline_drain(p, fdx_time_mono_ms() + (int64_t)cfg->core.shutdown_timeout);
     fdx_info("replay: %llu packets, %llu UDP datagrams; skipped: %llu not UDP, %llu fragments, "
@@ -240,7 +244,7 @@ int fdx_replay_run(const struct fdx_config *cfg, char *const *files, size_t nfil
              (unsigned long long)st.not_udp, (unsigned long long)st.fragments,
              (unsigned long long)st.truncated, (unsigned long long)st.bad_link);
     fdx_summary_print(p, stderr);
+    fdx_decode_ctx_fini(&ctx); /* counts into the producer's block: before the pipeline goes */
     fdx_pipeline_free(p);
-    fdx_decode_ctx_fini(&ctx);
     return code;
 }

@@ -293,11 +293,11 @@ static void parse_ethernet(struct fdx_pkthdr *h, struct fdx_rd *rd)
     if (rd->err) {
         return;
     }
-    h->ethertype = type;
     h->layers |= FDX_PKTHDR_L_ETH;
     if (type < 0x0600) {
-        return; /* 802.3 length field: LLC payload, not parsed */
+        return; /* 802.3 length field, not an ethertype: LLC payload, not parsed */
     }
+    h->ethertype = type;
     parse_ethertype(h, rd, type);
 }
 

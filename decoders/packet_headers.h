@@ -42,7 +42,8 @@ struct fdx_pkthdr {
                       * LIMIT_EXCEEDED); FDX_DROP_NONE when it reached L4 or a payload it does
                       * not parse */
     uint8_t dst_mac[6], src_mac[6];
-    uint16_t ethertype;                  /* innermost ethertype (after VLAN tags) */
+    uint16_t ethertype;                  /* innermost ethertype (after VLAN tags); 0 for an
+                                          * 802.3 frame (length field) */
     uint16_t vlan[FDX_PKTHDR_VLAN_MAX];  /* VLAN ids, outermost first */
     uint8_t vlan_pcp[FDX_PKTHDR_VLAN_MAX]; /* 802.1p priority of each tag */
     uint8_t vlan_count;

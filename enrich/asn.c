@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enrich_util.h"
 #include "intern.h"
 #include "lookup_cache.h"
 #include "mmdb_lookup.h"
@@ -138,6 +139,7 @@ static void asn_process(void *self, struct fdx_batch *batch)
     if (st == NULL) {
         return;
     }
+    fdx_enrich_intern_housekeeping(st, batch);
     if (fdx_intern_generation(st) != a->intern_gen) {
         fdx_lcache_clear(a->cache);
         a->intern_gen = fdx_intern_generation(st);

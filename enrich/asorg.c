@@ -192,6 +192,21 @@ size_t fdx_asorg_count(const struct fdx_asorg_table *t)
     return t->n;
 }
 
+/* Index of as in the table, or -1. */
+static long find_index(const struct fdx_asorg_table *t, uint32_t as)
+{
+    size_t lo = 0, hi = t->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->e[mid].as < as) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < t->n && t->e[lo].as == as && t->e[lo].name_len > 0 ? (long)lo : -1;
+}
+
 const char *fdx_asorg_find(const struct fdx_asorg_table *t, uint32_t as, size_t *len)
 {
     size_t lo = 0, hi = t->n;
@@ -230,6 +245,8 @@ static const struct fdx_cfg_key asorg_keys[] = {
 
 struct asorg {
     struct fdx_asorg_table *t;
+    uint32_t *ids;       /* intern id per table entry, filled on first use */
+    uint32_t intern_gen; /* generation of the intern table the ids belong to */
     bool override;
     struct fdx_intern *strings;
     unsigned worker;
@@ -256,7 +273,9 @@ static void *asorg_init(const void *conf, const struct fdx_stage_env *env, struc
         return NULL;
     }
     a->t = load(c, err);
-    if (a->t == NULL) {
+    a->ids = a->t != NULL ? calloc(a->t->n, sizeof(*a->ids)) : NULL;
+    if (a->ids == NULL) {
+        fdx_asorg_table_free(a->t);
         free(a);
         return NULL;
     }
@@ -283,9 +302,15 @@ static void enrich_side(struct asorg *a, struct fdx_intern *st, struct fdx_slot 
     if (as <= 0) {
         return;
     }
-    size_t len;
-    const char *name = fdx_asorg_find(a->t, (uint32_t)as, &len);
-    uint32_t id = name != NULL ? fdx_intern_get(st, name, len) : 0;
+    long k = as <= UINT32_MAX ? find_index(a->t, (uint32_t)as) : -1;
+    uint32_t id = 0;
+    if (k >= 0) {
+        if (a->ids[k] == 0) {
+            const struct as_entry *ent = &a->t->e[k];
+            a->ids[k] = fdx_intern_get(st, a->t->names + ent->name_off, ent->name_len);
+        }
+        id = a->ids[k];
+    }
     if (id == 0) {
         fdx_counter_add(&a->not_found, 1);
         return;
@@ -302,6 +327,11 @@ static void asorg_process(void *self, struct fdx_batch *batch)
     if (st == NULL) {
         return;
     }
+    fdx_enrich_intern_housekeeping(st, batch);
+    if (fdx_intern_generation(st) != a->intern_gen) {
+        memset(a->ids, 0, a->t->n * sizeof(*a->ids));
+        a->intern_gen = fdx_intern_generation(st);
+    }
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];
         if (s->dropped || s->flow.kind != FDX_KIND_FLOW) {
@@ -316,11 +346,15 @@ static int asorg_reload(void *self, const void *conf, struct fdx_err *err)
 {
     struct asorg *a = self;
     struct fdx_asorg_table *t = load(conf, err);
-    if (t == NULL) {
+    uint32_t *ids = t != NULL ? calloc(t->n, sizeof(*ids)) : NULL;
+    if (ids == NULL) {
+        fdx_asorg_table_free(t);
         return -EINVAL;
     }
     fdx_asorg_table_free(a->t);
+    free(a->ids);
     a->t = t;
+    a->ids = ids;
     a->override = ((const struct asorg_conf *)conf)->override;
     return 0;
 }
@@ -342,6 +376,7 @@ static void asorg_free(void *self)
     struct asorg *a = self;
     if (a != NULL) {
         fdx_asorg_table_free(a->t);
+        free(a->ids);
         free(a);
     }
 }

@@ -68,7 +68,7 @@ static unsigned base64(const uint8_t *in, unsigned len, char *out)
 
 unsigned fdx_community_id_v1(uint16_t seed, const struct fdx_addr *src, const struct fdx_addr *dst,
                              uint8_t proto, uint16_t sport, uint16_t dport, bool has_ports,
-                             char *out)
+                             bool hw, char *out)
 {
     bool one_way = false;
     if (has_ports && (proto == 1 || proto == 58)) {
@@ -110,7 +110,7 @@ unsigned fdx_community_id_v1(uint16_t seed, const struct fdx_addr *src, const st
     }
     struct fdx_sha1 h;
     uint8_t digest[20];
-    fdx_sha1_init(&h);
+    fdx_sha1_init(&h, hw);
     fdx_sha1_update(&h, buf, n);
     fdx_sha1_final(&h, digest);
     out[0] = '1';
@@ -132,6 +132,7 @@ static const struct fdx_cfg_key cid_keys[] = {
 
 struct cid {
     uint16_t seed;
+    bool hw; /* the CPU has the SHA extensions */
     unsigned worker;
     fdx_counter computed, skipped;
 };
@@ -144,6 +145,7 @@ static void *cid_init(const void *conf, const struct fdx_stage_env *env, struct 
     if (s != NULL) {
         s->seed = (uint16_t)c->seed;
         s->worker = env->worker_id;
+        s->hw = fdx_sha1_hw_available();
     }
     return s;
 }
@@ -178,7 +180,7 @@ static void cid_process(void *self, struct fdx_batch *batch)
             }
         }
         fdx_community_id_v1(s->seed, &f->src, &f->dst, f->ip_proto, sp, dp,
-                            has_ports(f->ip_proto), sl->enr.community_id);
+                            has_ports(f->ip_proto), s->hw, sl->enr.community_id);
         sl->enr.present |= FDX_EBIT(FDX_E_COMMUNITY_ID);
         done++;
     }

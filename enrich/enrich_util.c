@@ -1,10 +1,12 @@
-/* Helpers shared by the enrichment stages. */
+/* Utilities shared by the enrichment stages. */
 #include "enrich_util.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "intern.h"
 
 int fdx_prefix_list_parse(struct fdx_prefix_list *out, const struct fdx_strlist *l,
                           const char *what, struct fdx_err *err)
@@ -167,4 +169,18 @@ bool fdx_addr_is_multicast(const struct fdx_addr *a)
         return (a->b[12] & 0xf0) == 0xe0;
     }
     return a->b[0] == 0xff;
+}
+
+void fdx_enrich_intern_housekeeping(struct fdx_intern *strings, const struct fdx_batch *b)
+{
+    if (strings == NULL || !fdx_intern_nearly_full(strings)) {
+        return;
+    }
+    for (uint32_t i = 0; i < b->n; i++) {
+        const struct fdx_enrichment *e = &b->slot[i].enr;
+        if ((e->present & ~FDX_EBIT(FDX_E_COMMUNITY_ID)) != 0 || e->nlabels != 0) {
+            return; /* an earlier stage of this batch already holds ids */
+        }
+    }
+    fdx_intern_clear(strings);
 }

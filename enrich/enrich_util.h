@@ -1,4 +1,4 @@
-/* Shared helpers of the enrichment stages: counted removal of a record, prefix lists,
+/* Shared utilities of the enrichment stages: counted removal of a record, prefix lists,
  * enrichment labels and the check of document field names used by configurable stages. */
 #ifndef FDX_ENRICH_UTIL_H
 #define FDX_ENRICH_UTIL_H
@@ -52,6 +52,12 @@ bool fdx_enr_label_set(struct fdx_enrichment *e, uint32_t key, uint32_t value);
  * top-level name, but not a field flowdex writes itself (source.ip, source.geo.*, netflow.*,
  * flowdex.* …). Returns 0 or -EINVAL with err naming what. */
 int fdx_enrich_check_field(const char *name, const char *what, struct fdx_err *err);
+
+/* Keeps the worker's intern table from filling up over a long run: when it is nearly full
+ * and no slot of the batch holds an interned id yet (documents of earlier batches are
+ * already encoded), clears it. Stages that cache ids check fdx_intern_generation(). Called
+ * by each interning stage at the start of process(). */
+void fdx_enrich_intern_housekeeping(struct fdx_intern *strings, const struct fdx_batch *b);
 
 /* Reads a whole file (at most max_bytes) into a NUL-terminated heap buffer. */
 int fdx_enrich_read_file(const char *path, size_t max_bytes, char **out, size_t *len,

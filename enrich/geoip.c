@@ -55,15 +55,17 @@ struct geo_state {
     struct custom custom[CUSTOM_MAX];
 };
 
+/* Cached per address; custom[] has one id per configured custom mapping. */
 struct geo_val {
     struct fdx_geo geo;
     bool found;
-    uint32_t custom[CUSTOM_MAX];
+    uint32_t custom[];
 };
 
 struct geoip {
     struct geo_state st;
     struct fdx_lcache *cache;
+    uint64_t cache_entries;
     struct fdx_intern *strings;
     uint32_t intern_gen; /* intern table generation the cached ids belong to */
     unsigned worker;
@@ -176,7 +178,9 @@ static void *geoip_init(const void *conf, const struct fdx_stage_env *env, struc
         free(g);
         return NULL;
     }
-    g->cache = fdx_lcache_new(c->cache_entries, sizeof(struct geo_val));
+    g->cache_entries = c->cache_entries;
+    g->cache = fdx_lcache_new(c->cache_entries, sizeof(struct geo_val) +
+                                                    g->st.ncustom * sizeof(uint32_t));
     if (g->cache == NULL) {
         state_fini(&g->st);
         free(g);
@@ -263,6 +267,7 @@ static void geoip_process(void *self, struct fdx_batch *batch)
     if (st == NULL) {
         return;
     }
+    fdx_enrich_intern_housekeeping(st, batch);
     /* Cached results hold intern ids: forget them when the table was cleared. */
     if (fdx_intern_generation(st) != g->intern_gen) {
         fdx_lcache_clear(g->cache);
@@ -285,14 +290,25 @@ static void geoip_process(void *self, struct fdx_batch *batch)
 static int geoip_reload(void *self, const void *conf, struct fdx_err *err)
 {
     struct geoip *g = self;
+    const struct geoip_conf *c = conf;
     struct geo_state ns;
-    int rc = state_build(&ns, conf, err);
+    int rc = state_build(&ns, c, err);
     if (rc != 0) {
         return rc;
     }
+    /* The value size depends on the number of custom mappings: a new cache. */
+    struct fdx_lcache *nc =
+        fdx_lcache_new(c->cache_entries, sizeof(struct geo_val) + ns.ncustom * sizeof(uint32_t));
+    if (nc == NULL) {
+        state_fini(&ns);
+        fdx_err_set(err, "geoip: out of memory for the cache");
+        return -ENOMEM;
+    }
     state_fini(&g->st);
     g->st = ns;
-    fdx_lcache_clear(g->cache);
+    fdx_lcache_free(g->cache);
+    g->cache = nc;
+    g->cache_entries = c->cache_entries;
     return 0;
 }
 

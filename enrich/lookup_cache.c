@@ -1,22 +1,26 @@
-/* Set-associative LRU: a set holds 4 ways; each way has an age stamp from a per-cache clock. */
+/* Set-associative LRU: a set holds 3 ways, their keys and age stamps (from a per-cache clock)
+ * in one 64-byte cache line, so a lookup touches the set's line and the value's. */
 #include "lookup_cache.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define WAYS 4
+#define WAYS 3
 
-struct way {
-    struct fdx_addr key;
-    uint32_t stamp; /* last use; 0 = empty */
+struct set {
+    struct fdx_addr key[WAYS];
+    uint32_t stamp[WAYS]; /* last use; 0 = empty */
+    uint32_t pad;
 };
+_Static_assert(sizeof(struct set) == 64, "a set is one cache line");
 
 struct fdx_lcache {
     size_t sets_mask;
     size_t value_size;
     uint32_t clock;
-    struct way *way;     /* sets * WAYS */
+    struct set *set;     /* sets, 64-byte aligned */
     unsigned char *vals; /* sets * WAYS * value_size */
     fdx_counter hits, misses;
 };
@@ -32,20 +36,22 @@ struct fdx_lcache *fdx_lcache_new(size_t entries, size_t value_size)
         return NULL;
     }
     c->sets_mask = sets - 1;
-    c->value_size = value_size;
-    c->way = calloc(sets * WAYS, sizeof(*c->way));
-    c->vals = calloc(sets * WAYS, value_size);
-    if (c->way == NULL || c->vals == NULL) {
+    /* Values hold doubles and ids: keep every one aligned like malloc's memory. */
+    c->value_size = (value_size + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+    c->set = aligned_alloc(64, sets * sizeof(*c->set));
+    c->vals = calloc(sets * WAYS, c->value_size);
+    if (c->set == NULL || c->vals == NULL) {
         fdx_lcache_free(c);
         return NULL;
     }
+    memset(c->set, 0, sets * sizeof(*c->set));
     return c;
 }
 
 void fdx_lcache_free(struct fdx_lcache *c)
 {
     if (c != NULL) {
-        free(c->way);
+        free(c->set);
         free(c->vals);
         free(c);
     }
@@ -66,7 +72,11 @@ static size_t set_of(const struct fdx_lcache *c, const struct fdx_addr *a)
     uint64_t x, y;
     memcpy(&x, a->b, 8);
     memcpy(&y, a->b + 8, 8);
-    uint64_t h = (x * 0x9e3779b97f4a7c15ULL) ^ (y * 0xc2b2ae3d27d4eb4fULL);
+    /* Every input bit must reach the low bits: IPv4 addresses differ mostly in their last
+     * octets, which sit in the high bytes of y. */
+    uint64_t h = x ^ (y * 0x9e3779b97f4a7c15ULL);
+    h ^= h >> 32;
+    h *= 0xc2b2ae3d27d4eb4fULL;
     h ^= h >> 29;
     return (size_t)(h & c->sets_mask);
 }
@@ -83,12 +93,14 @@ static uint32_t tick(struct fdx_lcache *c)
 
 void *fdx_lcache_get(struct fdx_lcache *c, const struct fdx_addr *key)
 {
-    size_t base = set_of(c, key) * WAYS;
-    for (size_t i = base; i < base + WAYS; i++) {
-        if (c->way[i].stamp != 0 && same(&c->way[i].key, key)) {
-            c->way[i].stamp = tick(c);
+    size_t set = set_of(c, key);
+    struct set *s = &c->set[set];
+    for (size_t w = 0; w < WAYS; w++) {
+        if (same(&s->key[w], key) && s->stamp[w] != 0) {
+            uint32_t now = tick(c);
+            s->stamp[w] = now;
             fdx_counter_add(&c->hits, 1);
-            return c->vals + i * c->value_size;
+            return c->vals + (set * WAYS + w) * c->value_size;
         }
     }
     fdx_counter_add(&c->misses, 1);
@@ -97,27 +109,29 @@ void *fdx_lcache_get(struct fdx_lcache *c, const struct fdx_addr *key)
 
 void *fdx_lcache_put(struct fdx_lcache *c, const struct fdx_addr *key)
 {
-    size_t base = set_of(c, key) * WAYS, victim = base;
-    for (size_t i = base; i < base + WAYS; i++) {
-        if (c->way[i].stamp == 0 || same(&c->way[i].key, key)) {
-            victim = i;
+    size_t set = set_of(c, key);
+    uint32_t now = tick(c); /* first: a wrap clears every stamp */
+    struct set *s = &c->set[set];
+    size_t victim = 0;
+    for (size_t w = 0; w < WAYS; w++) {
+        if (s->stamp[w] == 0 || same(&s->key[w], key)) {
+            victim = w;
             break;
         }
-        if (c->way[i].stamp < c->way[victim].stamp) {
-            victim = i;
+        if (s->stamp[w] < s->stamp[victim]) {
+            victim = w;
         }
     }
-    uint32_t now = tick(c);
-    c->way[victim].key = *key;
-    c->way[victim].stamp = now;
-    unsigned char *v = c->vals + victim * c->value_size;
+    s->key[victim] = *key;
+    s->stamp[victim] = now;
+    unsigned char *v = c->vals + (set * WAYS + victim) * c->value_size;
     memset(v, 0, c->value_size);
     return v;
 }
 
 void fdx_lcache_clear(struct fdx_lcache *c)
 {
-    memset(c->way, 0, (c->sets_mask + 1) * WAYS * sizeof(*c->way));
+    memset(c->set, 0, (c->sets_mask + 1) * sizeof(*c->set));
 }
 
 uint64_t fdx_lcache_hits(const struct fdx_lcache *c)

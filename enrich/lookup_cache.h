@@ -1,5 +1,5 @@
 /* Per-worker bounded cache of lookup results keyed by address (GeoIP, ASN, Crypto-PAn):
- * 4-way set-associative, least recently used entry of the set evicted. Fixed memory,
+ * 3-way set-associative, least recently used entry of the set evicted. Fixed memory,
  * allocated once; no allocation per lookup. Single-threaded (one per stage instance); the
  * hit/miss counters may be read from another thread. */
 #ifndef FDX_LOOKUP_CACHE_H
@@ -13,7 +13,8 @@
 
 struct fdx_lcache;
 
-/* entries is rounded up to a power of two (at least 4); value_size bytes per entry.
+/* Room for at least entries values (3 per set, a power of two of sets); value_size bytes
+ * per entry.
  * Returns NULL on allocation failure. */
 struct fdx_lcache *fdx_lcache_new(size_t entries, size_t value_size);
 void fdx_lcache_free(struct fdx_lcache *c);

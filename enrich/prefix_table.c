@@ -11,6 +11,7 @@
 
 #include "enrich_util.h"
 #include "intern.h"
+#include "lookup_cache.h"
 
 #define MAX_COLS 8
 
@@ -358,6 +359,7 @@ struct pt_conf {
     char *source_prefix;
     char *destination_prefix;
     uint64_t max_entries;
+    uint64_t cache_entries;
 };
 
 static const struct fdx_cfg_key pt_keys[] = {
@@ -370,6 +372,8 @@ static const struct fdx_cfg_key pt_keys[] = {
      "prepended to each column name for the destination address match (\"\" = no field)"},
     {"max_entries", FDX_CFG_UINT, "1000000", offsetof(struct pt_conf, max_entries), 1, 100000000,
      NULL, "refuse a file with more rows than this"},
+    {"cache_entries", FDX_CFG_UINT, "65536", offsetof(struct pt_conf, cache_entries), 16,
+     16777216, NULL, "addresses whose matching row is cached per worker (bounded LRU)"},
     FDX_CFG_END,
 };
 
@@ -386,6 +390,7 @@ struct pt_state {
 
 struct pt {
     struct pt_state st;
+    struct fdx_lcache *cache; /* address -> row (-1: no match) */
     struct fdx_intern *strings;
     unsigned worker;
     fdx_counter matched, unmatched;
@@ -459,6 +464,13 @@ static void *pt_init(const void *conf, const struct fdx_stage_env *env, struct f
         free(p);
         return NULL;
     }
+    p->cache = fdx_lcache_new(((const struct pt_conf *)conf)->cache_entries, sizeof(long));
+    if (p->cache == NULL) {
+        pt_state_fini(&p->st);
+        free(p);
+        fdx_err_set(err, "prefix_table: out of memory for the cache");
+        return NULL;
+    }
     p->strings = env->strings;
     p->worker = env->worker_id;
     return p;
@@ -472,7 +484,15 @@ static void enrich_side(struct pt *p, struct fdx_intern *st, struct fdx_slot *s,
     if (fields[0] == NULL) {
         return;
     }
-    long row = fdx_ptable_lookup(ps->t, src ? &s->flow.src : &s->flow.dst);
+    const struct fdx_addr *a = src ? &s->flow.src : &s->flow.dst;
+    long *cached = fdx_lcache_get(p->cache, a);
+    long row;
+    if (cached != NULL) {
+        row = *cached;
+    } else {
+        row = fdx_ptable_lookup(ps->t, a);
+        *(long *)fdx_lcache_put(p->cache, a) = row;
+    }
     if (row < 0) {
         fdx_counter_add(&p->unmatched, 1);
         return;
@@ -502,6 +522,7 @@ static void pt_process(void *self, struct fdx_batch *batch)
     if (st == NULL) {
         return;
     }
+    fdx_enrich_intern_housekeeping(st, batch);
     if (fdx_intern_generation(st) != p->st.intern_gen) {
         p->st.intern_gen = fdx_intern_generation(st);
         memset(p->st.val_id, 0, p->st.t->nrows * p->st.t->ncols * sizeof(*p->st.val_id));
@@ -532,6 +553,7 @@ static int pt_reload(void *self, const void *conf, struct fdx_err *err)
     }
     pt_state_fini(&p->st);
     p->st = ns;
+    fdx_lcache_clear(p->cache);
     return 0;
 }
 
@@ -554,6 +576,7 @@ static void pt_free(void *self)
     struct pt *p = self;
     if (p != NULL) {
         pt_state_fini(&p->st);
+        fdx_lcache_free(p->cache);
         free(p);
     }
 }

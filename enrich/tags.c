@@ -510,6 +510,7 @@ static void tags_process(void *self, struct fdx_batch *batch)
     if (st == NULL) {
         return;
     }
+    fdx_enrich_intern_housekeeping(st, batch);
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];
         if (!s->dropped) {

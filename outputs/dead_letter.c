@@ -15,6 +15,7 @@ struct fdx_dead_letter {
     char *path;
     int fd;
     struct fdx_buf line;
+    struct fdx_buf tmp;
 };
 
 static int open_file(const char *path)
@@ -39,6 +40,7 @@ struct fdx_dead_letter *fdx_dead_letter_open(const char *path, struct fdx_err *e
         return NULL;
     }
     fdx_buf_init(&d->line, 0);
+    fdx_buf_init(&d->tmp, 0);
     return d;
 }
 
@@ -49,6 +51,7 @@ void fdx_dead_letter_close(struct fdx_dead_letter *d)
     }
     close(d->fd);
     fdx_buf_fini(&d->line);
+    fdx_buf_fini(&d->tmp);
     free(d->path);
     free(d);
 }
@@ -64,6 +67,23 @@ int fdx_dead_letter_reopen(struct fdx_dead_letter *d)
     return 0;
 }
 
+/* An already escaped string content, written between quotes. */
+static void raw_string(struct fdx_jw *w, struct fdx_buf *tmp, const char *key, const char *s,
+                       size_t len)
+{
+    fdx_buf_reset(tmp);
+    if (fdx_buf_reserve(tmp, len + 2) != 0) {
+        w->err = -ENOMEM;
+        return;
+    }
+    fdx_buf_putc(tmp, '"');
+    if (s != NULL) {
+        fdx_buf_put(tmp, s, len);
+    }
+    fdx_buf_putc(tmp, '"');
+    fdx_jw_raw(w, key, tmp->p, tmp->len);
+}
+
 int fdx_dead_letter_write(struct fdx_dead_letter *d, const struct fdx_dead_letter_entry *e)
 {
     struct timespec ts;
@@ -75,8 +95,8 @@ int fdx_dead_letter_write(struct fdx_dead_letter *d, const struct fdx_dead_lette
     fdx_jw_cstr(&w, "index", e->index);
     fdx_jw_cstr(&w, "_id", e->id);
     fdx_jw_u64(&w, "status", (uint64_t)(e->status > 0 ? e->status : 0));
-    fdx_jw_cstr(&w, "error.type", e->type != NULL ? e->type : "");
-    fdx_jw_cstr(&w, "error.reason", e->reason != NULL ? e->reason : "");
+    raw_string(&w, &d->tmp, "error.type", e->type, e->type_len);
+    raw_string(&w, &d->tmp, "error.reason", e->reason, e->reason_len);
     fdx_jw_raw(&w, "document", e->doc, e->len);
     int rc = fdx_jw_end(&w);
     if (rc == 0) {

@@ -19,8 +19,12 @@ struct fdx_dead_letter_entry {
     const char *index;
     const char *id;     /* "" when Elasticsearch generated ids */
     int status;
-    const char *type;   /* error.type, may be NULL */
-    const char *reason; /* error.reason, may be NULL */
+    /* error.type and error.reason as JSON string contents, already escaped (as they came in
+     * Elasticsearch's answer); NULL when absent. */
+    const char *type;
+    size_t type_len;
+    const char *reason;
+    size_t reason_len;
     const char *doc;    /* the document (JSON), len bytes */
     size_t len;
 };

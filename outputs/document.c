@@ -94,6 +94,10 @@ void fdx_document_id(const struct fdx_flow *f, uint64_t *hi, uint64_t *lo)
     words[n++] = f->raw_packets;
     words[n++] = (uint64_t)f->in_if << 32 | f->out_if;
     words[n++] = (uint64_t)f->kind;
+    /* Export time: two exports from one address (another session, another sampling) may
+     * repeat sequence numbers and flow keys, and records without start/end times would
+     * otherwise share ids across them. A replayed export keeps its export time. */
+    words[n++] = (uint64_t)f->export_ms;
     uint64_t a = 0x6a09e667f3bcc908ULL, b = 0xbb67ae8584caa73bULL;
     for (unsigned i = 0; i < n; i++) {
         absorb(&a, words[i], 0x9e3779b97f4a7c15ULL);
@@ -174,9 +178,8 @@ static void ecs_network(struct fdx_jw *w, const struct fdx_slot *s, const struct
         if (name != NULL) {
             fdx_jw_cstr(w, "network.transport", name);
         }
-        char num[4];
-        int n = snprintf(num, sizeof(num), "%u", f->ip_proto);
-        fdx_jw_str(w, "network.iana_number", num, (size_t)n);
+        char num[20];
+        fdx_jw_str(w, "network.iana_number", num, fdx_fmt_u64(num, f->ip_proto));
     }
     if (f->ip_version == 4 || f->ip_version == 6) {
         fdx_jw_cstr(w, "network.type", f->ip_version == 4 ? "ipv4" : "ipv6");
@@ -202,7 +205,7 @@ static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct
 {
     const struct fdx_flow *f = &s->flow;
     bool v4 = fdx_addr_is_v4(&f->src);
-    char tmp[FDX_ADDR_STRLEN + 8];
+    char tmp[FDX_ADDR_STRLEN + 8]; /* "[v6]:port" */
     size_t n = fdx_addr_format(&f->exporter, tmp);
     if (!fdx_addr_is_v4(&f->exporter)) {
         memmove(tmp + 1, tmp, n);
@@ -210,7 +213,8 @@ static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct
         tmp[++n] = ']';
         n++;
     }
-    n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, ":%u", f->exporter_port);
+    tmp[n++] = ':';
+    n += fdx_fmt_u64(tmp + n, f->exporter_port);
     fdx_jw_cstr(w, "netflow.type", f->kind == FDX_KIND_COUNTERS ? "sflow_counters"
                                                                : dataset_name(f->proto));
     fdx_jw_str(w, "netflow.exporter.address", tmp, n);
@@ -359,14 +363,8 @@ static void encode_ecs(struct fdx_jw *w, const struct fdx_slot *s, const struct 
 /* pmacct prints times as "YYYY-MM-DD HH:MM:SS.uuuuuu" (timestamps_since_epoch false). */
 static void pmacct_time(struct fdx_jw *w, const char *key, int64_t ms)
 {
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    char tmp[40];
-    int n = snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d %02d:%02d:%02d.%06d", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                     (int)(ms % 1000) * 1000);
-    fdx_jw_str(w, key, tmp, (size_t)n);
+    char tmp[32];
+    fdx_jw_str(w, key, tmp, fdx_fmt_datetime(tmp, ms, ' ', 6, false));
 }
 
 static void encode_pmacct(struct fdx_jw *w, const struct fdx_slot *s,
@@ -421,9 +419,8 @@ static void encode_pmacct(struct fdx_jw *w, const struct fdx_slot *s,
         fdx_jw_ip(w, "peer_ip_dst", &f->bgp_next_hop);
     }
     if (fdx_flow_has(f, FDX_F_TCP_FLAGS)) {
-        char num[4];
-        int n = snprintf(num, sizeof(num), "%u", f->tcp_flags);
-        fdx_jw_str(w, "tcp_flags", num, (size_t)n);
+        char num[20];
+        fdx_jw_str(w, "tcp_flags", num, fdx_fmt_u64(num, f->tcp_flags));
     }
     if (fdx_flow_has(f, FDX_F_IP_PROTO)) {
         const char *name = fdx_ip_proto_name(f->ip_proto);

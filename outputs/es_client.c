@@ -102,13 +102,8 @@ struct fdx_es_client *fdx_es_client_new(const struct fdx_es_client_cfg *cfg, str
         fdx_buf_init(&c->req[i].resp, 0);
         fdx_buf_init(&c->req[i].gz, 0);
     }
-    if (cfg->api_key != NULL) {
-        size_t n = strlen(cfg->api_key) + 32;
-        c->auth_header = malloc(n);
-        if (c->auth_header == NULL) {
-            goto nomem;
-        }
-        snprintf(c->auth_header, n, "Authorization: ApiKey %s", cfg->api_key);
+    if (fdx_es_client_set_auth(c, cfg->user, cfg->password, cfg->api_key) != 0) {
+        goto nomem;
     }
     curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->cfg.max_in_flight);
     return c;
@@ -145,6 +140,27 @@ void fdx_es_client_free(struct fdx_es_client *c)
     free(c->req);
     free(c->auth_header);
     free(c);
+}
+
+int fdx_es_client_set_auth(struct fdx_es_client *c, const char *user, const char *password,
+                           const char *api_key)
+{
+    char *header = NULL;
+    if (api_key != NULL) {
+        size_t n = strlen(api_key) + 32;
+        header = malloc(n);
+        if (header == NULL) {
+            return -ENOMEM;
+        }
+        snprintf(header, n, "Authorization: ApiKey %s", api_key);
+    }
+    /* libcurl copies option strings and header lines: requests in flight keep their own. */
+    free(c->auth_header);
+    c->auth_header = header;
+    c->cfg.user = user;
+    c->cfg.password = password;
+    c->cfg.api_key = api_key;
+    return 0;
 }
 
 static bool host_up(const struct es_host *h, int64_t now)

@@ -61,6 +61,10 @@ void fdx_es_client_poll(struct fdx_es_client *c, int timeout_ms, fdx_es_done_fn 
 /* Aborts every request in flight; done is called for each with transport_ok false. */
 void fdx_es_client_abort(struct fdx_es_client *c, fdx_es_done_fn done, void *ctx);
 uint32_t fdx_es_client_in_flight(const struct fdx_es_client *c);
+/* Replaces the credentials for the next requests (SIGHUP re-reads secrets). The strings are
+ * borrowed like those of the configuration. Returns 0 or -ENOMEM. */
+int fdx_es_client_set_auth(struct fdx_es_client *c, const char *user, const char *password,
+                           const char *api_key);
 
 /* A blocking request (control path: version, template, retention), on the next host that is
  * up. resp receives the body. Returns 0 with *status set, or a negative errno when no host

@@ -8,7 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "es_response.h"
+#include "json_writer.h"
+
 
 #define FREE_LIST_MAX 8
 
@@ -153,27 +154,32 @@ static void whole_failure(struct es_output *o, struct fdx_es_bulk *b, const char
 static void log_first_error(struct es_output *o, const struct fdx_es_item_result *r,
                             const struct fdx_es_item *it)
 {
-    const char *type = r->type != NULL ? r->type : "unknown";
+    const char *type = r->type.p != NULL ? r->type.p : "unknown";
+    size_t type_len = r->type.p != NULL ? r->type.len : 7;
     int i = 0;
     for (; i < ES_LOGGED_TYPES && o->logged_types[i] != NULL; i++) {
-        if (strcmp(o->logged_types[i], type) == 0) {
+        if (strlen(o->logged_types[i]) == type_len &&
+            memcmp(o->logged_types[i], type, type_len) == 0) {
             return;
         }
     }
     if (i < ES_LOGGED_TYPES) {
-        o->logged_types[i] = strdup(type);
+        o->logged_types[i] = strndup(type, type_len);
     }
-    fdx_warn("elasticsearch rejected a document (HTTP %u, %s: %s); it goes to the dead-letter "
-             "file. Document: %.*s",
-             r->status, type, r->reason != NULL ? r->reason : "", (int)it->doc_len, it->doc);
+    fdx_warn("elasticsearch refused a document (HTTP %u, %.*s: %.*s); it goes to the "
+             "dead-letter file. Document: %.*s",
+             r->status, (int)type_len, type, (int)r->reason.len,
+             r->reason.p != NULL ? r->reason.p : "", (int)it->doc_len, it->doc);
 }
 
-static void dead_letter(struct es_output *o, const struct fdx_es_item *it, int status,
-                        const char *type, const char *reason)
+static void dead_letter(struct es_output *o, const struct fdx_es_item *it,
+                        const struct fdx_es_item_result *r)
 {
     char index[FDX_ES_INDEX_MAX], id[64];
     fdx_es_action_fields(it, index, sizeof(index), id, sizeof(id));
-    struct fdx_dead_letter_entry e = {index, id, status, type, reason, it->doc, it->doc_len};
+    struct fdx_dead_letter_entry e = {index,         id,          r->status,   r->type.p,
+                                      r->type.len,   r->reason.p, r->reason.len, it->doc,
+                                      it->doc_len};
     if (o->dl != NULL && fdx_dead_letter_write(o->dl, &e) == 0) {
         fdx_counter_add(&o->st.dead_lettered, 1);
     } else {
@@ -212,7 +218,7 @@ static void items_done(struct es_output *o, struct fdx_es_bulk *b, const struct 
             }
         } else {
             log_first_error(o, res, &it);
-            dead_letter(o, &it, res->status, res->type, res->reason);
+            dead_letter(o, &it, res);
         }
     }
     if (again != NULL && again->n == 0) {
@@ -234,19 +240,22 @@ static void items_done(struct es_output *o, struct fdx_es_bulk *b, const struct 
 static void reject_all(struct es_output *o, struct fdx_es_bulk *b, long status, const char *body,
                        size_t len)
 {
-    char reason[512];
-    snprintf(reason, sizeof(reason), "%.*s", (int)(len < 400 ? len : 400), body);
+    int err = 0;
+    fdx_buf_reset(&o->scratch);
+    fdx_json_escape(&o->scratch, body, len < 400 ? len : 400, &err);
+    static const char type[] = "request_rejected";
+    struct fdx_es_item_result res = {FDX_OUT_REJECT, false, (uint16_t)status,
+                                     {type, sizeof(type) - 1},
+                                     {err == 0 ? o->scratch.p : "", err == 0 ? o->scratch.len : 0}};
     size_t pos = 0;
     struct fdx_es_item it;
-    struct fdx_es_item_result res = {FDX_OUT_REJECT, false, (uint16_t)status, "request_rejected",
-                                     reason};
     bool first = true;
     while (fdx_es_bulk_next(b->body.p, b->body.len, &pos, &it)) {
         if (first) {
             log_first_error(o, &res, &it);
             first = false;
         }
-        dead_letter(o, &it, (int)status, res.type, reason);
+        dead_letter(o, &it, &res);
     }
     retire(o, b, NULL);
 }
@@ -254,6 +263,10 @@ static void reject_all(struct es_output *o, struct fdx_es_bulk *b, long status, 
 static void on_done(void *ctx, void *user, const struct fdx_es_result *res)
 {
     struct es_output *o = ctx;
+    if (fdx__es_is_template_req(o, user)) {
+        fdx__es_template_answer(o, res);
+        return;
+    }
     struct fdx_es_bulk *b = user;
     b->in_flight = false;
     fdx_counter_add(&o->st.latency_ms_sum, (uint64_t)res->latency_ms);
@@ -271,19 +284,20 @@ static void on_done(void *ctx, void *user, const struct fdx_es_result *res)
         reject_all(o, b, res->status, res->body, res->body_len);
         return;
     }
-    struct fdx_es_response r;
-    int rc = fdx_es_response_parse(&r, res->body, res->body_len);
-    if (rc != 0 || r.n != b->n) {
+    int rc = fdx_es_response_parse(&o->resp, res->body, res->body_len);
+    if (rc != 0 || o->resp.n != b->n) {
         whole_failure(o, b, rc != 0 ? "unreadable bulk response" : "item count mismatch",
                       res->status);
     } else {
-        items_done(o, b, &r);
+        items_done(o, b, &o->resp);
     }
-    fdx_es_response_fini(&r);
 }
 
 static void send_due(struct es_output *o)
 {
+    if (!o->template_done) {
+        return; /* no index may be created before its mappings are in place */
+    }
     int64_t now = fdx__es_now_ms();
     for (struct fdx_es_bulk *b = o->head; b != NULL; b = b->next) {
         if (b->in_flight || b->not_before_ms > now) {
@@ -340,8 +354,12 @@ void fdx__es_pump(struct es_output *o, int timeout_ms)
 
 static void abort_cb(void *ctx, void *user, const struct fdx_es_result *res)
 {
-    (void)ctx;
+    struct es_output *o = ctx;
     (void)res;
+    if (fdx__es_is_template_req(o, user)) {
+        o->template_phase = 0; /* idle */
+        return;
+    }
     struct fdx_es_bulk *b = user;
     b->in_flight = false;
 }

@@ -238,6 +238,9 @@ static void *es_open(const void *conf, const struct fdx_output_env *env, struct 
     clock_gettime(CLOCK_REALTIME, &ts);
     o->rng = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^ 0x9E3779B97F4A7C15ULL;
     o->template_done = o->conf.template_mode == ES_TEMPLATE_SKIP;
+    fdx_es_response_init(&o->resp);
+    fdx_buf_init(&o->scratch, 0);
+    fdx_buf_init(&o->template_body, 0);
     if (open_parts(o, env, err) != 0) {
         es_close(o);
         return NULL;
@@ -298,15 +301,7 @@ static int es_submit(void *self, const struct fdx_doc_batch *docs)
 
 static void housekeeping(struct es_output *o, int64_t now)
 {
-    if (!o->template_done && now >= o->template_next_ms) {
-        if (fdx__es_install_template(o) == 0) {
-            o->template_done = true;
-        } else {
-            o->template_attempts++;
-            uint64_t d = o->conf.retry_initial_ms << (o->template_attempts < 8 ? o->template_attempts : 8);
-            o->template_next_ms = now + (int64_t)(d < o->conf.retry_max_ms ? d : o->conf.retry_max_ms);
-        }
-    }
+    fdx__es_template_step(o, now);
     if (o->template_done && o->conf.retention_days > 0 && now >= o->retention_next_ms) {
         fdx__es_retention_run(o);
         o->retention_next_ms = now + 86400 * 1000;
@@ -322,15 +317,7 @@ static void es_poll(void *self, int timeout_ms)
     struct es_output *o = self;
     int64_t now = fdx__es_now_ms();
     housekeeping(o, now);
-    int t = timeout_ms < 50 ? timeout_ms : 50;
-    if (!o->template_done) {
-        if (t > 0) {
-            struct timespec ts = {0, (long)t * 1000000L};
-            nanosleep(&ts, NULL);
-        }
-        return;
-    }
-    fdx__es_pump(o, t);
+    fdx__es_pump(o, timeout_ms < 50 ? timeout_ms : 50);
 }
 
 static bool busy(const struct es_output *o)
@@ -347,8 +334,9 @@ static int es_flush(void *self, int64_t deadline_ms)
     int64_t stop = deadline_ms - (deadline_ms - now > 2000 ? 1000 : (deadline_ms - now) / 2);
     while (busy(o) && (now = fdx__es_now_ms()) < stop) {
         housekeeping(o, now);
-        if (!o->template_done) {
-            break;
+        if (!o->template_done && !fdx_es_client_ready(o->client, now) &&
+            fdx_es_client_in_flight(o->client) == 0) {
+            break; /* the template cannot be installed: nothing can be sent */
         }
         if (!fdx_es_client_ready(o->client, now) && fdx_es_client_in_flight(o->client) == 0) {
             break; /* every host is down: spool */
@@ -364,10 +352,34 @@ static int es_flush(void *self, int64_t deadline_ms)
     return 0;
 }
 
+/* SIGHUP: reopen the dead-letter file (rotation) and re-read the secrets (rotated
+ * passwords or API keys); on failure the old ones stay in use. */
 static int es_reopen(void *self)
 {
     struct es_output *o = self;
-    return o->dl != NULL ? fdx_dead_letter_reopen(o->dl) : 0;
+    const struct es_conf *c = &o->conf;
+    struct fdx_err err = {{0}};
+    char *password = NULL, *api_key = NULL;
+    int rc = load_secret("password", c->password, c->password_env, c->password_file, &password,
+                         &err);
+    if (rc == 0) {
+        rc = load_secret("api_key", c->api_key, c->api_key_env, c->api_key_file, &api_key, &err);
+    }
+    if (rc == 0) {
+        rc = fdx_es_client_set_auth(o->client, c->user, password, api_key);
+    }
+    if (rc == 0) {
+        free(o->password);
+        free(o->api_key);
+        o->password = password;
+        o->api_key = api_key;
+    } else {
+        fdx_error("%s (keeping the current credentials)", err.msg[0] ? err.msg : "out of memory");
+        free(password);
+        free(api_key);
+    }
+    int dl_rc = o->dl != NULL ? fdx_dead_letter_reopen(o->dl) : 0;
+    return rc != 0 ? rc : dl_rc;
 }
 
 static void sample(struct fdx_metrics *m, const char *name, const char *type, const char *help,
@@ -423,6 +435,9 @@ static void es_close(void *self)
         fdx_es_bulk_free(b);
     }
     fdx_es_client_free(o->client);
+    fdx_es_response_fini(&o->resp);
+    fdx_buf_fini(&o->scratch);
+    fdx_buf_fini(&o->template_body);
     fdx_spool_close(o->spool);
     fdx_dead_letter_close(o->dl);
     for (int i = 0; i < ES_LOGGED_TYPES; i++) {

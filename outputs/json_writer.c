@@ -7,11 +7,97 @@
 #include <string.h>
 #include <time.h>
 
-static void put(struct fdx_jw *w, const char *s, size_t n)
+static inline void put(struct fdx_jw *w, const char *s, size_t n)
 {
-    if (w->err == 0) {
-        w->err = fdx_buf_append(w->b, s, n);
+    struct fdx_buf *b = w->b;
+    if (FDX_LIKELY(w->err == 0 && b->cap - b->len >= n)) { /* room reserved: no call */
+        memcpy(b->p + b->len, s, n);
+        b->len += n;
+    } else if (w->err == 0) {
+        w->err = fdx_buf_append(b, s, n);
     }
+}
+
+size_t fdx_fmt_u64(char *out, uint64_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    for (size_t i = 0; i < n; i++) {
+        out[i] = tmp[n - 1 - i];
+    }
+    return n;
+}
+
+static void put2(char *p, unsigned v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+}
+
+/* Civil date from days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm), so
+ * documents need neither gmtime_r nor snprintf. */
+static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int)(yoe + era * 400) + (*m <= 2);
+}
+
+size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, bool utc_z)
+{
+    int64_t secs = epoch_ms / 1000;
+    int64_t ms = epoch_ms % 1000;
+    if (ms < 0) {
+        ms += 1000;
+        secs -= 1;
+    }
+    int64_t days = secs / 86400;
+    int64_t rem = secs % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        days -= 1;
+    }
+    int y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    if (y < 0 || y > 9999) {
+        y = y < 0 ? 0 : 9999; /* outside what RFC 3339 and Elasticsearch dates hold */
+    }
+    char *p = out;
+    put2(p, (unsigned)y / 100);
+    put2(p + 2, (unsigned)y % 100);
+    p[4] = '-';
+    put2(p + 5, m);
+    p[7] = '-';
+    put2(p + 8, d);
+    p[10] = sep;
+    put2(p + 11, (unsigned)(rem / 3600));
+    p[13] = ':';
+    put2(p + 14, (unsigned)(rem / 60 % 60));
+    p[16] = ':';
+    put2(p + 17, (unsigned)(rem % 60));
+    p[19] = '.';
+    p[20] = (char)('0' + ms / 100);
+    p[21] = (char)('0' + ms / 10 % 10);
+    p[22] = (char)('0' + ms % 10);
+    size_t n = 23;
+    for (int i = 3; i < frac_digits; i++) {
+        p[n++] = '0';
+    }
+    if (utc_z) {
+        p[n++] = 'Z';
+    }
+    return n;
 }
 
 void fdx_json_escape(struct fdx_buf *b, const char *s, size_t len, int *err)
@@ -58,6 +144,8 @@ void fdx_jw_begin(struct fdx_jw *w, struct fdx_buf *b)
     w->err = 0;
     w->depth = 0;
     w->first[0] = true;
+    w->path = NULL;
+    w->path_len = 0;
     put(w, "{", 1);
 }
 
@@ -89,7 +177,7 @@ static void member_name(struct fdx_jw *w, const char *name, size_t len)
 
 /* Opens and closes objects so that the parent path of key is open, then writes the last
  * segment's name. Keys are ours (schema tables): plain ASCII without quotes. */
-static void key(struct fdx_jw *w, const char *k)
+static void key_slow(struct fdx_jw *w, const char *k)
 {
     const char *segs[FDX_JW_DEPTH + 1];
     size_t lens[FDX_JW_DEPTH + 1];
@@ -125,6 +213,20 @@ static void key(struct fdx_jw *w, const char *k)
         w->first[w->depth] = true;
     }
     member_name(w, segs[parents], lens[parents]);
+    w->path = k;
+    w->path_len = (size_t)(segs[parents] - k);
+}
+
+/* Fast path: the key's parent path is the one the previous key left open (consecutive fields
+ * of one object, as the schema tables write them): no path parsing. */
+static void key(struct fdx_jw *w, const char *k)
+{
+    size_t n = w->path_len;
+    if (n > 0 && w->path != NULL && strncmp(k, w->path, n) == 0 && strchr(k + n, '.') == NULL) {
+        member_name(w, k + n, strlen(k + n));
+        return;
+    }
+    key_slow(w, k);
 }
 
 void fdx_jw_str(struct fdx_jw *w, const char *k, const char *s, size_t len)
@@ -144,15 +246,10 @@ void fdx_jw_cstr(struct fdx_jw *w, const char *k, const char *s)
 
 void fdx_jw_u64(struct fdx_jw *w, const char *k, uint64_t v)
 {
-    char tmp[24];
-    char *e = tmp + sizeof(tmp);
-    char *p = e;
-    do {
-        *--p = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
+    char tmp[20];
+    size_t n = fdx_fmt_u64(tmp, v);
     key(w, k);
-    put(w, p, (size_t)(e - p));
+    put(w, tmp, n);
 }
 
 void fdx_jw_i64(struct fdx_jw *w, const char *k, int64_t v)
@@ -170,7 +267,7 @@ void fdx_jw_i64(struct fdx_jw *w, const char *k, int64_t v)
 void fdx_jw_f64(struct fdx_jw *w, const char *k, double v)
 {
     char tmp[32];
-    int n = snprintf(tmp, sizeof(tmp), "%.6g", v);
+    int n = snprintf(tmp, sizeof(tmp), "%.10g", v);
     key(w, k);
     put(w, tmp, (size_t)n);
 }
@@ -212,21 +309,12 @@ void fdx_jw_mac(struct fdx_jw *w, const char *k, const uint8_t mac[6])
 
 void fdx_jw_time(struct fdx_jw *w, const char *k, int64_t epoch_ms)
 {
-    int64_t secs = epoch_ms / 1000;
-    int64_t ms = epoch_ms % 1000;
-    if (ms < 0) {
-        ms += 1000;
-        secs -= 1;
-    }
-    time_t t = (time_t)secs;
-    struct tm tm;
-    gmtime_r(&t, &tm);
     char tmp[40];
-    int n = snprintf(tmp, sizeof(tmp), "\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\"",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                     tm.tm_sec, (int)ms);
+    tmp[0] = '"';
+    size_t n = 1 + fdx_fmt_datetime(tmp + 1, epoch_ms, 'T', 3, true);
+    tmp[n++] = '"';
     key(w, k);
-    put(w, tmp, (size_t)n);
+    put(w, tmp, n);
 }
 
 void fdx_jw_hex(struct fdx_jw *w, const char *k, const uint8_t *p, size_t len)
@@ -246,7 +334,7 @@ void fdx_jw_hex(struct fdx_jw *w, const char *k, const uint8_t *p, size_t len)
 void fdx_jw_geo(struct fdx_jw *w, const char *k, double lat, double lon)
 {
     char tmp[64];
-    int n = snprintf(tmp, sizeof(tmp), "{\"lat\":%.6g,\"lon\":%.6g}", lat, lon);
+    int n = snprintf(tmp, sizeof(tmp), "{\"lat\":%.10g,\"lon\":%.10g}", lat, lon);
     key(w, k);
     put(w, tmp, (size_t)n);
 }

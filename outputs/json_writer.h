@@ -22,6 +22,8 @@ struct fdx_jw {
     bool first[FDX_JW_DEPTH + 1]; /* no member written yet at this depth */
     const char *seg[FDX_JW_DEPTH];   /* names of the open objects (pointers into keys) */
     uint8_t seg_len[FDX_JW_DEPTH];
+    const char *path; /* the last key written; its first path_len bytes ("source.") name the */
+    size_t path_len;  /*   innermost open object, for the fast path of consecutive fields */
 };
 
 /* Starts a document: "{". */
@@ -47,6 +49,13 @@ void fdx_jw_geo(struct fdx_jw *w, const char *key, double lat, double lon);
 void fdx_jw_u64_array(struct fdx_jw *w, const char *key, const uint64_t *v, size_t n);
 /* Raw JSON text as the value (must be valid JSON). */
 void fdx_jw_raw(struct fdx_jw *w, const char *key, const char *json, size_t len);
+
+/* Formatting helpers without stdio (the encoder's hot path). Each writes into out and
+ * returns the length; no terminating NUL. */
+size_t fdx_fmt_u64(char *out, uint64_t v);                /* out: 20 bytes */
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ" (sep 'T', utc_z true) or "YYYY-MM-DD HH:MM:SS" + frac digits of
+ * the milliseconds padded to frac_digits (3 or 6). out: 32 bytes. */
+size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, bool utc_z);
 
 /* Appends s as a JSON string body (no quotes), escaping as RFC 8259 requires. */
 void fdx_json_escape(struct fdx_buf *b, const char *s, size_t len, int *err);

@@ -103,7 +103,9 @@ static int scan(struct fdx_spool *s)
         s->docs += ndocs;
     }
     closedir(d);
-    qsort(s->e, s->n, sizeof(*s->e), cmp_entry);
+    if (s->n > 1) {
+        qsort(s->e, s->n, sizeof(*s->e), cmp_entry);
+    }
     return 0;
 }
 

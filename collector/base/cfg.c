@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -309,10 +310,16 @@ static void print_value(const struct fdx_cfg_key *k, const void *conf, struct fd
         break;
     }
     case FDX_CFG_UINT:
-    case FDX_CFG_DURATION:
     case FDX_CFG_BYTES:
         j = json_object_new_uint64(*(const uint64_t *)field);
         break;
+    case FDX_CFG_DURATION: {
+        /* With its unit: a bare number would be read back as seconds. */
+        char ms[32];
+        snprintf(ms, sizeof(ms), "%llums", (unsigned long long)*(const uint64_t *)field);
+        j = json_object_new_string(ms);
+        break;
+    }
     case FDX_CFG_BOOL:
         j = json_object_new_boolean(*(const bool *)field);
         break;

@@ -121,6 +121,11 @@ uint32_t fdx_intern_generation(const struct fdx_intern *t)
     return t->generation;
 }
 
+bool fdx_intern_nearly_full(const struct fdx_intern *t)
+{
+    return t->count > t->max / 4 * 3 || t->text_used > t->text_cap / 4 * 3;
+}
+
 uint64_t fdx_intern_full_count(const struct fdx_intern *t)
 {
     return t->full;

@@ -5,6 +5,7 @@
 #ifndef FDX_INTERN_H
 #define FDX_INTERN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,9 @@ void fdx_intern_clear(struct fdx_intern *t);
 /* Incremented by every fdx_intern_clear(): a holder of cached ids compares it with the value
  * it saw when it stored them. */
 uint32_t fdx_intern_generation(const struct fdx_intern *t);
+
+/* True when more than three quarters of the strings or bytes are used. */
+bool fdx_intern_nearly_full(const struct fdx_intern *t);
 
 uint64_t fdx_intern_full_count(const struct fdx_intern *t);
 uint32_t fdx_intern_count(const struct fdx_intern *t);

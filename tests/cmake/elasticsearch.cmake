@@ -11,8 +11,8 @@ add_executable(es_driver integration/es_driver.c)
 target_link_libraries(es_driver PRIVATE fdx_outputs PkgConfig::PCAP PkgConfig::JSONC)
 
 # Integration tests: the driver against the stand-in, loopback only, every process stopped.
-foreach(case corpus pmacct gzip auth_basic auth_api_key versions faults mapping_error
-        sigterm_restart hosts retention)
+foreach(case corpus pmacct gzip auth_basic auth_api_key reload_secret versions faults
+        mapping_error sigterm_restart hosts retention)
   add_test(NAME es.${case}
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_es.py ${case}
                    --driver $<TARGET_FILE:es_driver>
@@ -27,3 +27,16 @@ if(FDX_BUILD_BENCH)
   target_include_directories(bench_es PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
   target_link_libraries(bench_es PRIVATE fdx_outputs PkgConfig::JSONC Threads::Threads)
 endif()
+
+# Fuzzing the bulk response parser and the bulk body walk.
+fdx_fuzz_target(es_response fuzz_es_response.c)
+
+# Daemon-level: the flowdex binary (replay, and SIGTERM during an outage then restart).
+foreach(case replay sigterm)
+  add_test(NAME es.daemon_${case}
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_es_daemon.py
+                   ${case} --flowdex $<TARGET_FILE:flowdex>
+                   --standin ${CMAKE_CURRENT_SOURCE_DIR}/integration/es_standin.py
+                   --corpus ${FDX_CORPUS_DIR})
+  set_tests_properties(es.daemon_${case} PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 300)
+endforeach()

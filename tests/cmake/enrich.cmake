@@ -37,3 +37,18 @@ if(FDX_BUILD_BENCH)
   add_executable(bench_enrich bench/bench_enrich.c)
   target_link_libraries(bench_enrich PRIVATE fdx_enrich)
 endif()
+
+# Daemon level: flowdex replay with every stage on.
+if(TARGET flowdex)
+  add_test(NAME e2e.enrich_replay
+           COMMAND ${Python3_EXECUTABLE}
+                   ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_e2e_enrich_replay.py
+                   $<TARGET_FILE:flowdex> ${FDX_CORPUS_DIR} ${FDX_ENRICH_DATA})
+  set_tests_properties(e2e.enrich_replay PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 120)
+  if(FDX_PERL)
+    set_tests_properties(e2e.enrich_replay PROPERTIES FIXTURES_REQUIRED enrich_mmdb)
+  endif()
+endif()
+
+# Operator-supplied tables (prefix CSV, CAIDA text): fuzz target + seed replay.
+fdx_fuzz_target(fuzz_enrich_tables fuzz_enrich_tables.c)

@@ -22,6 +22,13 @@ foreach(_cap gen-pmacct_sfprobe akvorado__data-1140 telegraf__sflow_issue_15918)
   add_test(NAME e2e.sflow_vs_sfacctd.${_cap}
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/integration/sflow_vs_sfacctd.py
                    $<TARGET_FILE:decode_dump> ${FDX_CORPUS_DIR}/sflow/${_cap}.pcap)
-  set_tests_properties(e2e.sflow_vs_sfacctd.${_cap} PROPERTIES LABELS e2e TIMEOUT 60
+  set_tests_properties(e2e.sflow_vs_sfacctd.${_cap} PROPERTIES LABELS e2e TIMEOUT 120
                        SKIP_RETURN_CODE 77)
 endforeach()
+
+# Decode benchmark (prints figures; not a test).
+if(FDX_BUILD_BENCH)
+  add_executable(bench_sflow_decode bench/bench_sflow_decode.c tools/pcap_udp.c)
+  target_include_directories(bench_sflow_decode PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/tools)
+  target_link_libraries(bench_sflow_decode PRIVATE fdx_decoders PkgConfig::PCAP)
+endif()

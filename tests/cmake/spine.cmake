@@ -16,3 +16,9 @@ foreach(e2e netflow5_loopback malformed check_config ipv6_loopback replay reload
                    $<TARGET_FILE:flowdex> ${FDX_CORPUS_DIR})
   set_tests_properties(e2e.${e2e} PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 120)
 endforeach()
+
+# Benchmark (not a test): ring throughput by burst size.
+if(FDX_BUILD_BENCH)
+  add_executable(bench_ring bench/bench_ring.c)
+  target_link_libraries(bench_ring PRIVATE fdx_spine)
+endif()

@@ -3,11 +3,16 @@
  * decoded record, then one summary line with the decode counters. tests/golden/compare.py
  * holds these lines against Wireshark's decode of the same capture.
  *
- * IPFIX exported over TCP (port 4739) is reassembled per connection (pcap_tcp.c) and framed into messages
- * (ipfix_stream.c); each message is decoded like a datagram, in the frame that completes it.
+ * IPFIX exported over TCP (port 4739) is reassembled per connection (pcap_tcp.c) and framed
+ * into messages (ipfix_stream.c); each message is decoded like a datagram, in the frame that
+ * completes it.
  *
- * Usage: decode_dump [--raw] CAPTURE
- *   --raw   do not renormalise bytes/packets by the sampling rate
+ * Usage: decode_dump [--raw] [--steady-clock] CAPTURE
+ *   --raw            do not renormalise bytes/packets by the sampling rate
+ *   --steady-clock   housekeeping (template expiry) runs on a clock that starts at the first
+ *                    packet's time and advances 1 ms per packet, for captures stitched from
+ *                    separate recordings whose timestamps jump by days; receive times stay
+ *                    the packets' own timestamps
  *
  * Record line: {"frame":N,"proto":…,"kind":…,<every present field of struct fdx_flow>,
  *               "extra":[{"pen":…,"id":…,"hex":…}],"if_counters":{…}}
@@ -28,10 +33,13 @@
 #include "record_json.h"
 
 #define DUMP_BATCH_CAP 64
+#define DUMP_TICK_MS 1000
 
 struct dump {
     struct fdx_batch *batch;
     uint64_t frame; /* pcap packet number, 1-based (Wireshark's frame.number) */
+    bool steady_clock;
+    int64_t first_ms;
 };
 
 static void print_batch(struct dump *d)
@@ -128,6 +136,7 @@ static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
 {
     static struct fdx_tcp_streams tcp; /* zeroed; 64 KiB framing buffer per connection */
     uint64_t packets = 0;
+    int64_t last_tick_ms = 0;
     uint64_t skipped[FDX_PCAP_SKIP_TRUNCATED + 1] = {0};
     int dlt = pcap_datalink(pc);
     struct pcap_pkthdr *hdr;
@@ -160,7 +169,16 @@ static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
             .exporter_port = pkt.sport,
             .recv_ms = ts_ms,
         };
-        fdx_decode_ctx_tick(ctx, ts_ms);
+        if (packets == 1) {
+            d->first_ms = ts_ms;
+        }
+        int64_t now_ms = d->steady_clock ? d->first_ms + (int64_t)packets - 1 : ts_ms;
+        /* Housekeeping as the collector's timer runs it: once per second of capture time. */
+        if (packets == 1 || now_ms - last_tick_ms >= DUMP_TICK_MS || now_ms < last_tick_ms) {
+            fdx_decode_ctx_tick(ctx, now_ms);
+            last_tick_ms = now_ms;
+        }
+        ctx->now_ms = now_ms;
         fdx_dispatch_datagram(ctx, &dg);
         print_batch(d);
     }
@@ -175,13 +193,19 @@ static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
 int main(int argc, char **argv)
 {
     bool renormalize = true;
+    bool steady_clock = false;
     int argi = 1;
-    if (argi < argc && strcmp(argv[argi], "--raw") == 0) {
-        renormalize = false;
-        argi++;
+    for (; argi < argc && argv[argi][0] == '-'; argi++) {
+        if (strcmp(argv[argi], "--raw") == 0) {
+            renormalize = false;
+        } else if (strcmp(argv[argi], "--steady-clock") == 0) {
+            steady_clock = true;
+        } else {
+            break;
+        }
     }
     if (argi != argc - 1) {
-        fprintf(stderr, "usage: decode_dump [--raw] CAPTURE\n");
+        fprintf(stderr, "usage: decode_dump [--raw] [--steady-clock] CAPTURE\n");
         return 2;
     }
     char errbuf[PCAP_ERRBUF_SIZE];
@@ -195,7 +219,7 @@ int main(int argc, char **argv)
     cfg.renormalize = renormalize;
     static struct fdx_counters counters;
     struct fdx_decode_ctx ctx;
-    struct dump d = {.batch = fdx_batch_new(DUMP_BATCH_CAP)};
+    struct dump d = {.batch = fdx_batch_new(DUMP_BATCH_CAP), .steady_clock = steady_clock};
     if (d.batch == NULL || fdx_decode_ctx_init(&ctx, &cfg, &counters) != 0) {
         fprintf(stderr, "decode_dump: out of memory\n");
         pcap_close(pc);

@@ -122,6 +122,26 @@ def parse_metrics(text):
     return out
 
 
+def check_exposition(text):
+    """Prometheus text format 0.0.4: each family's HELP/TYPE once, its samples one group."""
+    seen_meta, done, current = set(), set(), None
+    for line in text.splitlines():
+        if line.startswith("# HELP ") or line.startswith("# TYPE "):
+            key = line[:6] + line.split(" ")[2]
+            check(key not in seen_meta, "duplicate metadata: " + line)
+            seen_meta.add(key)
+            fam = line.split(" ")[2]
+        elif line:
+            fam = re.split(r"[{ ]", line, 1)[0]
+        else:
+            continue
+        if fam != current:
+            check(fam not in done, "family %s is split into several groups" % fam)
+            if current is not None:
+                done.add(current)
+            current = fam
+
+
 def read_docs(path):
     docs = []
     if os.path.exists(path):

@@ -1,7 +1,8 @@
 /* A driver for the Elasticsearch output's integration tests: decodes captures with the
  * product decoders (fdx_dispatch_datagram), encodes documents with fdx_document_encode, and
  * feeds them to the output exactly as the output thread does (open, submit with -EAGAIN
- * back-pressure, poll, flush, close). SIGTERM stops feeding and flushes (deliver or spool).
+ * back-pressure, poll, flush, close). SIGTERM stops feeding and flushes (deliver or spool);
+ * SIGHUP calls reopen().
  * At the end it prints the output's metrics and its own counts, one "name value" per line.
  *
  *   es_driver --config OUT.json [--data-dir DIR] [--schema ecs|pmacct] [--pace-ms N]
@@ -26,6 +27,7 @@
 #include "output.h"
 
 static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t hup_flag;
 
 struct driver {
     const struct fdx_output_ops *ops;
@@ -48,13 +50,29 @@ static void on_term(int sig)
     stop_flag = 1;
 }
 
+static void on_hup(int sig)
+{
+    (void)sig;
+    hup_flag = 1;
+}
+
+/* poll(), and reopen() when SIGHUP arrived (as the output thread does). */
+static void poll_out(struct driver *d, int ms)
+{
+    if (hup_flag) {
+        hup_flag = 0;
+        d->ops->reopen(d->out);
+    }
+    d->ops->poll(d->out, ms);
+}
+
 static void submit_docs(struct driver *d)
 {
     if (d->docs->n == 0) {
         return;
     }
     while (d->ops->submit(d->out, d->docs) == -EAGAIN) {
-        d->ops->poll(d->out, 20);
+        poll_out(d, 20);
     }
     d->encoded += d->docs->n;
     fdx_doc_batch_reset(d->docs);
@@ -147,7 +165,7 @@ static void pace(struct driver *d, int ms)
 {
     int64_t until = mono_ms() + ms;
     while (!stop_flag && mono_ms() < until) {
-        d->ops->poll(d->out, 10);
+        poll_out(d, 10);
     }
 }
 
@@ -262,6 +280,7 @@ int main(int argc, char **argv)
     d.opts.extra_ies = true;
     signal(SIGTERM, on_term);
     signal(SIGINT, on_term);
+    signal(SIGHUP, on_hup);
     fdx_log_set_level(FDX_LOG_INFO);
     d.ops = fdx_output_find("elasticsearch");
     void *conf = calloc(1, d.ops->conf_size);
@@ -298,7 +317,7 @@ int main(int argc, char **argv)
     int64_t until = mono_ms() + linger_ms;
     while (!stop_flag && mono_ms() < until) {
         for (int i = 0; i < 10 && !stop_flag; i++) {
-            d.ops->poll(d.out, 20);
+            poll_out(&d, 20);
         }
         if (settled(&d)) {
             break;

@@ -51,6 +51,7 @@ class State:
         self.legacy_templates = {}
         self.faults = {}  # merged by each set_faults(); a rate of 0 turns a fault off
         self.down_until = 0.0
+        self.conflict_samples = []  # 409s whose document differs from the stored one
         self.rng = random.Random(1)
         self.stats = {
             "requests": 0, "bulk_requests": 0, "bulk_items": 0, "gzip_requests": 0,
@@ -243,6 +244,9 @@ def bulk(body):
                         uuid.uuid4().bytes)[:20].decode()
                 if doc_id in docs and op == "create":
                     STATE.stats["conflicts"] += 1
+                    if docs[doc_id] != src and len(STATE.conflict_samples) < 5:
+                        STATE.conflict_samples.append({"_id": doc_id, "stored": docs[doc_id],
+                                                       "refused": src})
                     res.update(status=409, error={
                         "type": "version_conflict_engine_exception",
                         "reason": "[%s]: version conflict, document already exists (current "
@@ -463,6 +467,7 @@ class Handler(BaseHTTPRequestHandler):
                 obj["indices"] = {n: len(d) for n, d in sorted(STATE.indices.items())}
                 obj["ids_in_several_indices"] = dup_ids
                 obj["templates"] = sorted(STATE.templates)
+                obj["conflicts_with_other_content"] = STATE.conflict_samples
                 obj["legacy_templates"] = sorted(STATE.legacy_templates)
                 return self.send_json(200, obj)
             if path == "/_standin/docs":

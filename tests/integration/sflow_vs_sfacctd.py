@@ -106,19 +106,22 @@ def sfacctd_totals(capture, port, timeout_s, workdir):
                 "aggregate: src_host,dst_host,src_port,dst_port,proto\n"
                 "print_output: csv\n"
                 "print_num_protos: true\n"
-                "print_refresh_time: 3600\n"
+                "print_refresh_time: 1\n"
+                "print_output_file_append: true\n"
                 "print_output_file: %s\n" % (port, outfile))
     log = open(os.path.join(workdir, "sfacctd.log"), "w")
     proc = subprocess.Popen(["sfacctd", "-f", conf], stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:  # wait until it listens (bounded)
-            if "waiting for sFlow data" in open(log.name).read():
+            text = open(log.name).read()
+            # Ready when the core listens and the print plugin has set up its cache.
+            if "waiting for sFlow data" in text and "cache entries=" in text:
                 break
             time.sleep(0.1)
         else:
             raise RuntimeError("sfacctd did not start; see %s" % log.name)
-        time.sleep(1.0)  # the core logs before its plugin is attached; give it a moment
+        time.sleep(0.3)
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         sent = 0
         for p in udp_payloads(capture):
@@ -128,18 +131,26 @@ def sfacctd_totals(capture, port, timeout_s, workdir):
             sent += 1
             time.sleep(0.002)  # paced: loopback loss would be sfacctd's, not a decode difference
         sock.close()
-        time.sleep(0.5)
+        # The print plugin appends what it holds every second once the core hands records
+        # over (the core buffers a few): wait until the file stops growing, at most 5 s; the
+        # rest is written when sfacctd stops.
+        last, stable_since = -1, time.monotonic()
+        settle = min(deadline, time.monotonic() + 5)
+        while time.monotonic() < settle:
+            size = os.path.getsize(outfile) if os.path.exists(outfile) else -1
+            if size != last:
+                last, stable_since = size, time.monotonic()
+            elif size > 0 and time.monotonic() - stable_since >= 2.0:
+                break
+            time.sleep(0.2)
     finally:
-        proc.send_signal(signal.SIGINT)  # the print plugin writes its cache on the way out
+        proc.send_signal(signal.SIGINT)  # by PID; the plugins flush on the way out
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
         log.close()
-    deadline = time.monotonic() + 10
-    while not os.path.exists(outfile) and time.monotonic() < deadline:
-        time.sleep(0.1)
     totals = collections.defaultdict(lambda: [0, 0])
     if os.path.exists(outfile):
         for row in csv.DictReader(open(outfile)):

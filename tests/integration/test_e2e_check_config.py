@@ -31,6 +31,10 @@ def main():
     eff = json.loads(out)
     e2e.check(eff["workers"] == 3 and eff["decode"]["max_exporters"] == 100, out)
     e2e.check(eff["outputs"][0]["type"] == "file" and eff["outputs"][0]["path"] == "-", out)
+    e2e.check(eff["shutdown_timeout"] == "10000ms", "durations carry their unit")
+    # The effective configuration is itself a valid configuration with the same meaning.
+    rc, out2, err = run(binary, "check-config", write("effective.json", out))
+    e2e.check(rc == 0 and json.loads(out2) == eff, "effective config does not round-trip: %s" % err)
 
     bad_cases = [
         ('{"workers": 0}', '"workers": 0'),

@@ -155,15 +155,25 @@ def accounted(m):
             + docs_metric(m, "lost"))
 
 
-def expect_delivered(m, st, what):
+def expect_delivered(m, st, what, unique=None):
+    """unique: how many distinct documents the input holds (from a run without faults);
+    without it, every duplicate the output counted is taken as intrinsic to the input."""
     n = m["driver_encoded"]
     check(n > 0, what + ": documents were encoded")
     check(docs_metric(m, "submitted") == n, what + ": submitted == encoded")
     check(accounted(m) == n, what + ": every document accounted (%d vs %d)" % (accounted(m), n))
     check(docs_metric(m, "lost") == 0, what + ": nothing lost")
-    check(st["docs"] == n - docs_metric(m, "dead_letter"),
-          what + ": stand-in holds %d documents, expected %d - %d dead-lettered"
-          % (st["docs"], n, docs_metric(m, "dead_letter")))
+    # Duplicates: documents whose deterministic id was already indexed (a retried bulk that
+    # had been applied, or the same export datagram present twice in the captures).
+    if unique is None:
+        check(st["docs"] == n - docs_metric(m, "dead_letter") - docs_metric(m, "duplicate"),
+              what + ": stand-in holds %d documents, expected %d - %d dead-lettered - %d "
+              "duplicates" % (st["docs"], n, docs_metric(m, "dead_letter"),
+                              docs_metric(m, "duplicate")))
+    else:
+        check(st["docs"] == unique,
+              what + ": stand-in holds %d documents, the same input without faults %d"
+              % (st["docs"], unique))
     check(st["ids_in_several_indices"] == 0, what + ": no id in two indices")
 
 
@@ -175,9 +185,13 @@ def case_corpus(env, schema="ecs"):
     m = env.run_driver(conf, captures(env.args.corpus), "--schema", schema)
     st = s.stats()
     expect_delivered(m, st, "corpus")
-    check(docs_metric(m, "indexed") == m["driver_encoded"], "corpus: all indexed")
-    check(st["mapping_errors"] == 0, "corpus: no mapping error (%d)" % st["mapping_errors"])
-    check(docs_metric(m, "dead_letter") == 0, "corpus: nothing dead-lettered")
+    check(docs_metric(m, "indexed") == st["docs"], "corpus: indexed as counted")
+    check_overflow_only(env, st, m, "corpus")
+    # Same-id documents in the corpus are repeated export datagrams (identical content).
+    # Some upstream test captures were wrapped with the same synthetic exporter address and
+    # repeat sequence numbers with edited contents; a handful of such ids is expected.
+    check(len(st["conflicts_with_other_content"]) <= 5,
+          "corpus: ids shared by different documents: %s" % st["conflicts_with_other_content"])
     check(st["template_puts"] == 1 and st["templates"] == ["flowdex"],
           "corpus: template installed once")
     # Keep-alive: one connection per in-flight slot, not one per bulk.
@@ -191,8 +205,10 @@ def case_corpus(env, schema="ecs"):
             if schema == "ecs":
                 day = doc["@timestamp"][:10].replace("-", ".")
             else:
-                t = doc.get("timestamp_end") or doc.get("timestamp_start") \
-                    or doc["timestamp_arrival"]
+                # pmacct documents carry no export time: check those with flow times.
+                t = doc.get("timestamp_end") or doc.get("timestamp_start")
+                if t is None:
+                    continue
                 day = t[:10].replace("-", ".")
             prefix = "flowdex-counters-" if doc.get("event", {}).get("kind") == "metric" \
                 else "flowdex-flows-"
@@ -204,9 +220,24 @@ def case_corpus(env, schema="ecs"):
     m2 = env.run_driver(conf, captures(env.args.corpus), "--schema", schema)
     st2 = s.stats()
     check(st2["docs"] == st["docs"], "re-replay: stand-in count unchanged")
-    check(docs_metric(m2, "duplicate") == m2["driver_encoded"],
+    check(docs_metric(m2, "duplicate") == m2["driver_encoded"] - docs_metric(m2, "dead_letter"),
           "re-replay: every document counted as a duplicate")
     check(st2["template_puts"] == 2, "re-replay: one template install per start")
+
+
+def check_overflow_only(env, st, m, what):
+    """The only documents refused are counters beyond a signed 64-bit long (garbage in one
+    capture): every dead letter says so."""
+    dl = os.path.join(env.dir, "es-dead-letter.ndjson")
+    lines = open(dl).read().splitlines() if os.path.exists(dl) else []
+    check(len(lines) == docs_metric(m, "dead_letter") == st["mapping_errors"],
+          what + ": dead letters %d, counted %d, refused %d"
+          % (len(lines), docs_metric(m, "dead_letter"), st["mapping_errors"]))
+    for line in lines:
+        e = json.loads(line)
+        value = int(e["error"]["reason"].rsplit("'", 2)[-2])
+        check("of type [long]" in e["error"]["reason"] and value >= 2**63,
+              what + ": unexpected refusal: " + e["error"]["reason"])
 
 
 def case_pmacct(env):
@@ -219,7 +250,8 @@ def case_gzip(env):
     m = env.run_driver(conf, captures(env.args.corpus, ("netflow5", "netflow9", "ipfix")))
     st = s.stats()
     expect_delivered(m, st, "gzip")
-    check(st["gzip_requests"] == st["bulk_requests"] and st["bulk_requests"] > 0,
+    check(st["gzip_requests"] == st["bulk_requests"] + st["template_puts"]
+          and st["bulk_requests"] > 0,
           "gzip: every bulk gzip-encoded (%d of %d)" % (st["gzip_requests"],
                                                         st["bulk_requests"]))
     check(m["flowdex_es_bytes_sent_total"] > 0, "gzip: bytes counted")
@@ -258,6 +290,26 @@ def case_auth_api_key(env):
     check(docs_metric(m2, "lost") == 0, "wrong key: nothing lost")
 
 
+def case_reload_secret(env):
+    """A rotated API key is picked up on SIGHUP; documents waited meanwhile, none lost."""
+    key = "bmV3LWtleTpzZWNyZXQ="
+    s = env.standin("--api-key", key)
+    keyfile = os.path.join(env.dir, "api_key")
+    with open(keyfile, "w") as f:
+        f.write("b2xkLWtleTpzZWNyZXQ=\n")
+    conf = env.config("c", hosts=[s.url], api_key_file=keyfile)
+    p = env.start_driver(conf, captures(env.args.corpus, ("netflow5",)), "--linger-ms", "30000")
+    deadline = time.monotonic() + 20
+    while s.stats()["auth_failures"] < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    check(s.stats()["docs"] == 0, "reload: nothing indexed with the old key")
+    with open(keyfile, "w") as f:
+        f.write(key + "\n")
+    os.kill(p.pid, signal.SIGHUP)
+    m = env.finish(p)
+    expect_delivered(m, s.stats(), "reload")
+
+
 def case_versions(env):
     for version, dist, legacy in (("7.5.2", "elasticsearch", True),
                                   ("7.17.15", "elasticsearch", False),
@@ -281,6 +333,13 @@ def case_faults(env):
         "drop_before_rate": 0.05, "drop_after_rate": 0.1}))
     conf = env.config("c", hosts=[s.url], bulk_max_docs=200, request_timeout="5s")
     syn = env.synthetic(400)
+    # Baseline: the same input without faults gives the number of distinct documents.
+    base = env.standin()
+    mb = env.run_driver(env.config("base", hosts=[base.url], spool_dir=env.dir + "/spb"),
+                        captures(env.args.corpus) + [syn])
+    unique = base.stats()["docs"]
+    check(unique == mb["driver_encoded"] - docs_metric(mb, "dead_letter")
+          - docs_metric(mb, "duplicate"), "faults: baseline consistent")
     p = env.start_driver(conf, captures(env.args.corpus) + [syn],
                          "--pace-ms", "8", "--linger-ms", "60000", "--flush-ms", "30000")
     # Down for 10 s in the middle of the run.
@@ -290,7 +349,9 @@ def case_faults(env):
     s.faults(down_for_s=10)
     m = env.finish(p)
     st = s.stats()
-    expect_delivered(m, st, "faults")
+    expect_delivered(m, st, "faults", unique)
+    check(docs_metric(m, "dead_letter") == docs_metric(mb, "dead_letter"),
+          "faults: the same documents dead-lettered as without faults")
     check(st["refused_down"] > 0, "faults: the outage was seen")
     check(st["item_429"] > 0 and st["bulk_429"] > 0 and st["bulk_503"] > 0,
           "faults: rejections happened (%d item 429, %d bulk 429, %d bulk 503)"
@@ -302,8 +363,9 @@ def case_faults(env):
     check(0 < docs_metric(m, "duplicate") <= st["conflicts"],
           "faults: applied-but-unanswered bulks came back as counted duplicates (%d, %d)"
           % (docs_metric(m, "duplicate"), st["conflicts"]))
-    check(docs_metric(m, "indexed") + docs_metric(m, "duplicate") == m["driver_encoded"],
-          "faults: indexed + duplicates == sent")
+    check(docs_metric(m, "indexed") + docs_metric(m, "duplicate") + docs_metric(m, "dead_letter")
+          == m["driver_encoded"], "faults: indexed + duplicates + dead-lettered == sent")
+    check(docs_metric(m, "indexed") <= unique, "faults: never indexed more than exists")
     check(m["flowdex_es_documents_retried_total"] > 0, "faults: retries counted")
     check(m["flowdex_es_bulk_failures_total"] > 0, "faults: failures counted")
 

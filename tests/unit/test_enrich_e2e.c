@@ -37,7 +37,7 @@ static void check_doc(struct harness *h, const struct fdx_slot *s, const struct 
     h->docs++;
     char cid[32];
     fdx_community_id_v1(0, &orig->src, &orig->dst, orig->ip_proto, orig->src_port, orig->dst_port,
-                        true, cid);
+                        true, false, cid);
     CHECK_EQ_STR(jstr_at(j, "network.community_id"), cid);
     struct fdx_addr google;
     fdx_addr_parse("8.8.8.8", &google);

@@ -225,7 +225,49 @@ static void test_geoip_custom_mmdb(void)
     tenv_fini(&t);
 }
 
+/* A long run fills the worker's intern table: it is cleared between batches and the cached
+ * results (which hold ids) are forgotten, so names stay right. */
+static void test_intern_table_recycled(void)
+{
+    struct tenv t;
+    struct tstage g, a;
+    struct fdx_err err = {{0}};
+    tenv_init(&t);
+    fdx_intern_free(t.strings);
+    t.strings = fdx_intern_new(20, 4096); /* one batch fits; a few do not */
+    t.batch->strings = t.strings;
+    t.env.strings = t.strings;
+    CHECK_EQ_I64(tstage_open(&g, "geoip", "{\"database\": \"" MM "GeoIP2-City-Test.mmdb\"}",
+                             &t.env, &err),
+                 0);
+    CHECK_EQ_I64(tstage_open(&a, "asn", "{\"database\": \"" MM "GeoLite2-ASN-Test.mmdb\"}",
+                             &t.env, &err),
+                 0);
+    uint32_t gen0 = fdx_intern_generation(t.strings);
+    for (unsigned round = 0; round < 20; round++) {
+        t.batch->n = 0;
+        struct fdx_slot *x = v4v6(&t, "81.2.69.142", "216.160.83.56");
+        struct fdx_slot *y = v4v6(&t, round % 2 ? "89.160.20.112" : "1.128.0.1", "12.81.92.7");
+        g.ops->process(g.self, t.batch);
+        a.ops->process(a.self, t.batch);
+        CHECK_EQ_STR(tstr(&t, x->enr.src_geo.city_name), "London");
+        CHECK_EQ_STR(tstr(&t, x->enr.dst_geo.city_name), "Milton");
+        CHECK_EQ_STR(tstr(&t, y->enr.dst_as_org), "AT&T Services");
+        if (round % 2) {
+            CHECK_EQ_STR(tstr(&t, y->enr.src_geo.city_name), "Linköping");
+            CHECK_EQ_STR(tstr(&t, y->enr.src_as_org), "Bredband2 AB");
+        } else {
+            CHECK_EQ_STR(tstr(&t, y->enr.src_as_org), "Telstra Pty Ltd");
+        }
+    }
+    CHECK_TRUE(fdx_intern_generation(t.strings) > gen0);
+    tstage_close(&g);
+    tstage_close(&a);
+    tenv_fini(&t);
+}
+
 TEST_LIST{
+    {"intern_table_recycled", test_intern_table_recycled},
     {"geoip_city_test_db", test_geoip_city_test_db},
     {"asn_test_db", test_asn_test_db},
     {"geoip_custom_mmdb", test_geoip_custom_mmdb},

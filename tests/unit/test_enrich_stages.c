@@ -507,22 +507,24 @@ static void test_community_id_stage(void)
 
 static void test_lookup_cache_bounded_lru(void)
 {
-    struct fdx_lcache *c = fdx_lcache_new(4, sizeof(uint32_t)); /* one set of 4 ways */
-    struct fdx_addr k[5];
-    for (unsigned i = 0; i < 5; i++) {
+    struct fdx_lcache *c = fdx_lcache_new(3, sizeof(uint32_t)); /* one set of 3 ways */
+    struct fdx_addr k[4];
+    for (unsigned i = 0; i < 4; i++) {
         fdx_addr_set_v4_u32(&k[i], 0x0a000001u + i);
     }
-    for (unsigned i = 0; i < 4; i++) {
+    for (unsigned i = 0; i < 3; i++) {
         *(uint32_t *)fdx_lcache_put(c, &k[i]) = i;
     }
     CHECK_TRUE(fdx_lcache_get(c, &k[0]) != NULL); /* k[0] becomes most recent */
-    *(uint32_t *)fdx_lcache_put(c, &k[4]) = 4;    /* evicts k[1], the least recent */
+    *(uint32_t *)fdx_lcache_put(c, &k[3]) = 3;    /* evicts k[1], the least recent */
     CHECK_TRUE(fdx_lcache_get(c, &k[1]) == NULL);
     uint32_t *v = fdx_lcache_get(c, &k[0]);
     CHECK_TRUE(v != NULL && *v == 0);
-    v = fdx_lcache_get(c, &k[4]);
-    CHECK_TRUE(v != NULL && *v == 4);
-    CHECK_EQ_U64(fdx_lcache_hits(c), 3);
+    v = fdx_lcache_get(c, &k[2]);
+    CHECK_TRUE(v != NULL && *v == 2);
+    v = fdx_lcache_get(c, &k[3]);
+    CHECK_TRUE(v != NULL && *v == 3);
+    CHECK_EQ_U64(fdx_lcache_hits(c), 4);
     CHECK_EQ_U64(fdx_lcache_misses(c), 1);
     fdx_lcache_clear(c);
     CHECK_TRUE(fdx_lcache_get(c, &k[0]) == NULL);

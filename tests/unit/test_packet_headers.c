@@ -176,6 +176,21 @@ static void test_limits(void)
     CHECK_TRUE(!(h.layers & FDX_PKTHDR_L_PORTS));
 }
 
+static void test_llc_frame(void)
+{
+    struct sg g;
+    sg_init(&g);
+    sg_eth(&g, MAC_A, MAC_B);
+    sg_u16(&g, 46); /* 802.3 length */
+    sg_u32(&g, 0xaaaa0300);
+    struct fdx_pkthdr h;
+    CHECK_EQ_U64(fdx_pkthdr_parse(&h, g.b, g.len, FDX_PKTHDR_ETHERNET), FDX_DROP_NONE);
+    CHECK_EQ_U64(h.layers, FDX_PKTHDR_L_ETH);
+    struct fdx_flow f = {0};
+    fdx_pkthdr_to_flow(&h, &f);
+    CHECK_TRUE(fdx_flow_has(&f, FDX_F_SRC_MAC) && !fdx_flow_has(&f, FDX_F_ETHERTYPE));
+}
+
 static void test_bad_ipv4_ihl(void)
 {
     struct sg g;
@@ -215,6 +230,7 @@ TEST_LIST{
     {"qinq_mpls_ipv6_ext", test_qinq_mpls_ipv6_ext},
     {"ipv4_later_fragment_and_icmp", test_ipv4_later_fragment_and_icmp},
     {"limits", test_limits},
+    {"llc_frame", test_llc_frame},
     {"bad_ipv4_ihl", test_bad_ipv4_ihl},
     {"truncate_every_length", test_truncate_every_length},
 };

@@ -1,6 +1,7 @@
 /* The pipeline in-process: records decoded by a producer reach the output exactly once with
  * routing over two workers; a full ring and an empty pool are counted drops with exact
  * numbers (decoded = delivered + ring_full + no_batch). */
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,8 +131,8 @@ static void test_routed_two_workers(void)
     CHECK_EQ_U64(t.worker_records, 600);
     CHECK_EQ_U64(t.docs_encoded, 600);
     CHECK_EQ_U64(t.docs_written, 600);
+    fdx_decode_ctx_fini(&ctx); /* counts into the producer: before the pipeline is freed */
     fdx_pipeline_free(p);
-    fdx_decode_ctx_fini(&ctx);
     size_t m;
     CHECK_EQ_U64(count_lines(path, "\"ip\":\"10.0.19.29\",\"port\":1029", &m), 600);
     CHECK_EQ_U64(m, 1); /* the last record of the last datagram, exactly once */
@@ -172,8 +173,8 @@ static void run_unstarted(const char *extra, uint64_t *ring_full, uint64_t *no_b
     *ring_full = t.c.record_drop[FDX_DROP_RING_FULL];
     *no_batch = t.c.record_drop[FDX_DROP_NO_BATCH];
     *written = t.docs_written;
+    fdx_decode_ctx_fini(&ctx); /* counts into the producer: before the pipeline is freed */
     fdx_pipeline_free(p);
-    fdx_decode_ctx_fini(&ctx);
     size_t m;
     CHECK_EQ_U64(count_lines(path, "\"ip\"", &m), *written);
     unlink(path);
@@ -183,7 +184,7 @@ static void run_unstarted(const char *extra, uint64_t *ring_full, uint64_t *no_b
 static void test_ring_full_counted(void)
 {
     uint64_t rf = 0, nb = 0, w = 0;
-    run_unstarted("\"batch_size\": 1, \"batch_count\": 4, \"ring_size\": 2,", &rf, &nb, &w);
+    run_unstarted("\"listener_wait\": 0, \"batch_size\": 1, \"batch_count\": 4, \"ring_size\": 2,", &rf, &nb, &w);
     CHECK_EQ_U64(rf, 8);
     CHECK_EQ_U64(nb, 0);
     CHECK_EQ_U64(w, 2);
@@ -192,13 +193,131 @@ static void test_ring_full_counted(void)
 static void test_no_batch_counted(void)
 {
     uint64_t rf = 0, nb = 0, w = 0;
-    run_unstarted("\"batch_size\": 1, \"batch_count\": 2, \"ring_size\": 4,", &rf, &nb, &w);
+    run_unstarted("\"listener_wait\": 0, \"batch_size\": 1, \"batch_count\": 2, \"ring_size\": 4,", &rf, &nb, &w);
     CHECK_EQ_U64(rf, 0);
     CHECK_EQ_U64(nb, 8);
     CHECK_EQ_U64(w, 2);
 }
 
+/* A stage that removes every record with an odd source port, counted as filtered. */
+struct odd_filter {
+    struct fdx_counters *counters;
+    uint64_t seen;
+};
+
+static void *odd_init(const void *conf, const struct fdx_stage_env *env, struct fdx_err *err)
+{
+    (void)conf;
+    (void)err;
+    struct odd_filter *f = calloc(1, sizeof(*f));
+    f->counters = env->counters;
+    return f;
+}
+
+static void odd_process(void *self, struct fdx_batch *b)
+{
+    struct odd_filter *f = self;
+    for (uint32_t i = 0; i < b->n; i++) {
+        f->seen++;
+        if (b->slot[i].dropped == 0 && (b->slot[i].flow.src_port & 1)) {
+            b->slot[i].dropped = FDX_DROP_FILTERED;
+            fdx_counter_add(&f->counters->record_drop[FDX_DROP_FILTERED], 1);
+        }
+    }
+}
+
+static const struct fdx_stage_ops odd_stage = {
+    .name = "odd", .init = odd_init, .process = odd_process, .free = free};
+
+/* An output that answers -EAGAIN to every other submit and counts what it accepted. */
+struct flaky {
+    unsigned calls, polls;
+    uint64_t docs, flushes;
+};
+
+static void *flaky_open(const void *conf, const struct fdx_output_env *env, struct fdx_err *err)
+{
+    (void)conf;
+    (void)env;
+    (void)err;
+    return calloc(1, sizeof(struct flaky));
+}
+
+static int flaky_submit(void *self, const struct fdx_doc_batch *d)
+{
+    struct flaky *o = self;
+    if (o->calls++ % 2 == 0) {
+        return -EAGAIN;
+    }
+    o->docs += d->n;
+    return 0;
+}
+
+static void flaky_poll(void *self, int timeout_ms)
+{
+    (void)timeout_ms;
+    ((struct flaky *)self)->polls++;
+}
+
+static int flaky_flush(void *self, int64_t deadline_ms)
+{
+    (void)deadline_ms;
+    ((struct flaky *)self)->flushes++;
+    return 0;
+}
+
+static struct flaky flaky_result;
+
+static void flaky_close(void *self)
+{
+    flaky_result = *(struct flaky *)self;
+    free(self);
+}
+
+static const struct fdx_output_ops flaky_output = {
+    .name = "flaky", .open = flaky_open, .submit = flaky_submit, .poll = flaky_poll,
+    .flush = flaky_flush, .close = flaky_close};
+
+static void test_stage_filter_and_output_backpressure(void)
+{
+    struct fdx_config *cfg = config("\"workers\": 2, \"batch_size\": 8,", "/dev/null");
+    CHECK_TRUE(cfg != NULL);
+    if (cfg == NULL) {
+        return;
+    }
+    const struct fdx_output_ops *file_ops = cfg->outputs[0].ops;
+    cfg->outputs[0].ops = &flaky_output; /* conf stays the file output's; flaky ignores it */
+    free(cfg->stages);
+    cfg->stages = calloc(1, sizeof(*cfg->stages));
+    cfg->stages[0].ops = &odd_stage;
+    cfg->nstages = 1;
+    struct fdx_err err = {""};
+    struct fdx_pipeline *p = fdx_pipeline_new(cfg, 1, true, &err);
+    CHECK_TRUE(p != NULL && fdx_pipeline_start(p, &err) == 0);
+    struct fdx_producer *pr = fdx_pipeline_producer(p, 0);
+    struct fdx_decode_ctx ctx;
+    fdx_decode_ctx_init(&ctx, &cfg->decode, fdx_producer_counters(pr));
+    fdx_producer_bind(pr, &ctx);
+    feed(&ctx, 0, 10, 30); /* source ports 1000..1029: 15 odd per datagram */
+    fdx_producer_finish(pr);
+    CHECK_EQ_I64(fdx_pipeline_drain(p, fdx_time_mono_ms() + 30000), 0);
+    struct fdx_pipeline_totals t;
+    fdx_pipeline_totals(p, &t);
+    CHECK_EQ_U64(t.worker_records, 300);
+    CHECK_EQ_U64(t.c.record_drop[FDX_DROP_FILTERED], 150);
+    CHECK_EQ_U64(t.docs_encoded, 150);
+    CHECK_EQ_U64(t.docs_written, 150);
+    fdx_decode_ctx_fini(&ctx); /* counts into the producer: before the pipeline is freed */
+    fdx_pipeline_free(p);
+    CHECK_EQ_U64(flaky_result.docs, 150);          /* every document once, despite -EAGAIN */
+    CHECK_TRUE(flaky_result.polls >= flaky_result.calls / 2); /* polled before each retry */
+    CHECK_EQ_U64(flaky_result.flushes, 1);
+    cfg->outputs[0].ops = file_ops; /* so that its conf is released by the right table */
+    fdx_config_free(cfg);
+}
+
 TEST_LIST{
+    {"stage_filter_and_output_backpressure", test_stage_filter_and_output_backpressure},
     {"routed_two_workers", test_routed_two_workers},
     {"ring_full_counted", test_ring_full_counted},
     {"no_batch_counted", test_no_batch_counted},
