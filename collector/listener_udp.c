@@ -14,7 +14,6 @@
 
 #include "dispatch.h"
 #include "log.h"
-#include "pending_sets.h"
 #include "timeconv.h"
 
 #define RECV_TIMEOUT_MS 100
@@ -215,10 +214,8 @@ static void *listener_main(void *arg)
         }
     }
     /* Data sets still waiting for their template are lost now: count them while the
-     * summary can still see it (fdx_decode_ctx_fini would count them too late). */
-    if (l->ctx.pending != NULL) {
-        fdx_decode_count(&l->ctx, FDX_DROP_NO_TEMPLATE, fdx_pending_clear(l->ctx.pending));
-    }
+     * summary can still see it. */
+    fdx_decode_ctx_drain(&l->ctx);
     fdx_producer_finish(l->producer);
     return NULL;
 }

@@ -237,6 +237,7 @@ int fdx_replay_run(const struct fdx_config *cfg, char *const *files, size_t nfil
         fdx_decode_count(&ctx, FDX_DROP_NO_TEMPLATE, fdx_pending_clear(ctx.pending));
     }
     fdx_producer_finish(pr);
+    fdx_decode_ctx_drain(&ctx); /* sets still waiting for a template: counted, not lost */
     fdx_pipeline_drain(p, fdx_time_mono_ms() + (int64_t)cfg->core.shutdown_timeout);
     fdx_info("replay: %llu packets, %llu UDP datagrams; skipped: %llu not UDP, %llu fragments, "
              "%llu truncated, %llu unsupported link type",
@@ -244,7 +245,7 @@ int fdx_replay_run(const struct fdx_config *cfg, char *const *files, size_t nfil
              (unsigned long long)st.not_udp, (unsigned long long)st.fragments,
              (unsigned long long)st.truncated, (unsigned long long)st.bad_link);
     fdx_summary_print(p, stderr);
-    fdx_decode_ctx_fini(&ctx); /* counts into the producer's block: before the pipeline goes */
+    fdx_decode_ctx_fini(&ctx);
     fdx_pipeline_free(p);
     return code;
 }
