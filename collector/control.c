@@ -221,7 +221,7 @@ int fdx_control_run(const struct fdx_cli *cli, struct fdx_config *cfg, struct fd
         uv_walk(&c->loop, close_any, NULL);
         uv_run(&c->loop, UV_RUN_DEFAULT);
     }
-    close_listeners(c); /* decoder contexts count into the pipeline's counters: first */
+    close_listeners(c); /* decode contexts count into the pipeline's producers: first */
     fdx_pipeline_free(c->p);
     uv_loop_close(&c->loop);
     for (size_t i = 0; i < c->nconfigs; i++) {

@@ -213,6 +213,9 @@ static void *listener_main(void *arg)
             next_tick = mono + 1000;
         }
     }
+    /* Data sets still waiting for their template are lost now: count them while the
+     * summary can still see it. */
+    fdx_decode_ctx_drain(&l->ctx);
     fdx_producer_finish(l->producer);
     return NULL;
 }

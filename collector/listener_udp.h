@@ -54,7 +54,8 @@ int fdx_listener_udp_start(struct fdx_listener_udp *l, struct fdx_producer *pr,
  * its last records on and finishes its producer. */
 void fdx_listener_udp_stop(struct fdx_listener_udp *l);
 
-/* Closes the socket and frees the buffers and the decode context (after stop). */
+/* Closes the socket and frees the buffers and the decode context (after stop, and before the
+ * pipeline is freed: the context counts into its producer's counter block). */
 void fdx_listener_udp_close(struct fdx_listener_udp *l);
 
 /* The bound port (useful with port 0). */

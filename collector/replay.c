@@ -14,7 +14,6 @@
 #include "dispatch.h"
 #include "ipfix_stream.h"
 #include "log.h"
-#include "pending_sets.h"
 #include "pipeline.h"
 #include "reader.h"
 #include "summary.h"
@@ -304,17 +303,14 @@ int fdx_replay_run(const struct fdx_config *cfg, const struct fdx_replay_opts *o
         code = replay_one(r, files[i]) == 0 ? 0 : 1;
         progress(r, r->file_size, true);
     }
-    if (r->ctx.pending != NULL) {
-        /* Data sets still waiting for a template are lost: counted before the summary. */
-        fdx_decode_count(&r->ctx, FDX_DROP_NO_TEMPLATE, fdx_pending_clear(r->ctx.pending));
-    }
+    /* Data sets still waiting for a template are lost: counted before the summary. */
+    fdx_decode_ctx_drain(&r->ctx);
     fdx_producer_finish(r->pr);
     fdx_pipeline_drain(p, fdx_time_mono_ms() + (int64_t)cfg->core.shutdown_timeout);
     log_stats(&r->st);
     fdx_summary_print(p, stderr);
-    r->ctx.counters = NULL; /* they belong to the pipeline, freed next */
-    fdx_pipeline_free(p);
     fdx_decode_ctx_fini(&r->ctx);
+    fdx_pipeline_free(p);
     free(r);
     return code;
 }

@@ -44,10 +44,6 @@ int fdx_decode_ctx_init(struct fdx_decode_ctx *ctx, const struct fdx_decode_cfg 
 
 void fdx_decode_ctx_fini(struct fdx_decode_ctx *ctx)
 {
-    /* Sets still waiting at shutdown are lost undecoded: counted like an expiry. */
-    if (ctx->pending != NULL && ctx->counters != NULL) {
-        fdx_decode_count(ctx, FDX_DROP_NO_TEMPLATE, fdx_pending_clear(ctx->pending));
-    }
     fdx_pending_free(ctx->pending);
     ctx->pending = NULL;
     /* Templates refer to exporter entries: free them first. */
@@ -55,6 +51,16 @@ void fdx_decode_ctx_fini(struct fdx_decode_ctx *ctx)
     ctx->templates = NULL;
     fdx_exporters_free(ctx->exporters);
     ctx->exporters = NULL;
+}
+
+void fdx_decode_ctx_drain(struct fdx_decode_ctx *ctx)
+{
+    if (ctx->pending != NULL) {
+        unsigned n = fdx_pending_clear(ctx->pending);
+        if (n > 0) {
+            fdx_decode_count(ctx, FDX_DROP_NO_TEMPLATE, n);
+        }
+    }
 }
 
 void fdx_decode_ctx_tick(struct fdx_decode_ctx *ctx, int64_t now_ms)
@@ -66,6 +72,8 @@ void fdx_decode_ctx_tick(struct fdx_decode_ctx *ctx, int64_t now_ms)
     }
     if (ctx->pending != NULL) {
         unsigned n = fdx_pending_expire(ctx->pending, now_ms, ctx->cfg->pending_timeout_ms);
-        fdx_decode_count(ctx, FDX_DROP_NO_TEMPLATE, n);
+        if (n > 0) {
+            fdx_decode_count(ctx, FDX_DROP_NO_TEMPLATE, n);
+        }
     }
 }

@@ -62,7 +62,14 @@ struct fdx_decode_ctx {
  * -ENOMEM. The sink and counters are the caller's to set. */
 int fdx_decode_ctx_init(struct fdx_decode_ctx *ctx, const struct fdx_decode_cfg *cfg,
                         struct fdx_counters *counters);
+/* Frees the per-thread state. Does not touch ctx->counters (they may already be gone): data
+ * sets still waiting for their template are discarded; call fdx_decode_ctx_drain() first to
+ * count them. */
 void fdx_decode_ctx_fini(struct fdx_decode_ctx *ctx);
+
+/* Shutdown: counts the data sets still waiting for their template as FDX_DROP_NO_TEMPLATE
+ * (one per set) and forgets them. */
+void fdx_decode_ctx_drain(struct fdx_decode_ctx *ctx);
 
 /* Periodic housekeeping on the owning thread: template expiry, pending sets that waited too
  * long (counted FDX_DROP_NO_TEMPLATE). */

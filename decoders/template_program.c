@@ -521,6 +521,10 @@ static void run_var(struct rec_state *r, const struct fdx_program *p, struct fdx
     }
 }
 
+/* Largest time value taken from the wire, in ms (2^61, some 73 million years): keeps the
+ * conversions below free of signed overflow whatever a damaged record holds. */
+#define MAX_TIME_MS (UINT64_C(1) << 61)
+
 /* init_ms: the exporter's system init time (RFC 7011 systemInitTimeMilliseconds) learnt from
  * options data, used when the record does not carry its own; 0 when unknown. */
 static int64_t slot_ms(const struct rec_state *r, const struct fdx_msg_info *m, bool end,
@@ -542,6 +546,10 @@ static int64_t slot_ms(const struct rec_state *r, const struct fdx_msg_info *m, 
         if (v == 0 && order[i] != FDX_T_START_UPTIME && order[i] != FDX_T_START_DELTA_US) {
             continue; /* an absolute time of 0 means "not set" (nProbe): try the next form */
         }
+        bool is_ntp = order[i] == FDX_T_START_US || order[i] == FDX_T_START_NS;
+        if (!is_ntp && v > MAX_TIME_MS) {
+            continue; /* beyond any clock (a damaged or oversized field): not a time */
+        }
         switch (order[i]) {
         case FDX_T_START_MS:
             return (int64_t)v;
@@ -549,15 +557,22 @@ static int64_t slot_ms(const struct rec_state *r, const struct fdx_msg_info *m, 
         case FDX_T_START_NS:
             return fdx_time_from_ntp64(v);
         case FDX_T_START_S:
+            if (v > MAX_TIME_MS / 1000) {
+                continue;
+            }
             return (int64_t)v * 1000;
         case FDX_T_START_UPTIME:
             if (r->ts_has & (1u << init)) {
-                return (int64_t)r->ts[init] + (int64_t)v; /* systemInitTimeMilliseconds */
+                /* systemInitTimeMilliseconds; both bounded, so the sum cannot overflow. */
+                if (r->ts[init] <= MAX_TIME_MS) {
+                    return (int64_t)r->ts[init] + (int64_t)v;
+                }
+                continue;
             }
             if (m->proto == FDX_PROTO_NF9) {
                 return fdx_time_from_uptime(m->export_ms, m->uptime_ms, (uint32_t)v);
             }
-            if (init_ms != 0) {
+            if (init_ms > 0 && init_ms <= (int64_t)MAX_TIME_MS) {
                 return init_ms + (int64_t)v;
             }
             continue; /* IPFIX without an init time: no clock to anchor it */
@@ -580,7 +595,7 @@ static uint32_t record_rate(const struct rec_state *r)
     if (r->samp_size > 0 && r->samp_pop >= r->samp_size) {
         return (uint32_t)(r->samp_pop / r->samp_size);
     }
-    if (r->samp_prob > 0.0 && r->samp_prob <= 1.0) {
+    if (r->samp_prob >= 1e-9 && r->samp_prob <= 1.0) { /* 1/p fits the 32-bit rate */
         return (uint32_t)lround(1.0 / r->samp_prob);
     }
     return 0;
@@ -593,7 +608,9 @@ static void finalise(struct fdx_decode_ctx *ctx, struct rec_state *r,
     struct fdx_flow *f = r->f;
     const unsigned init_slot = FDX_T_SYS_INIT_MS - FDX_T_START_UPTIME;
     if (p->is_options && (r->ts_has & (1u << init_slot)) && r->ts[init_slot] != 0) {
-        exp->sys_init_ms = (int64_t)r->ts[init_slot]; /* softflowd, Cisco: options data */
+        if (r->ts[init_slot] <= MAX_TIME_MS) {
+            exp->sys_init_ms = (int64_t)r->ts[init_slot]; /* softflowd, Cisco: options data */
+        }
     }
     bool ok;
     int64_t t = slot_ms(r, m, false, exp->sys_init_ms, &ok);

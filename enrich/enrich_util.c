@@ -1,4 +1,4 @@
-/* Helpers shared by the enrichment stages. */
+/* Utilities shared by the enrichment stages. */
 #include "enrich_util.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* Shared helpers of the enrichment stages: counted removal of a record, prefix lists,
+/* Shared utilities of the enrichment stages: counted removal of a record, prefix lists,
  * enrichment labels and the check of document field names used by configurable stages. */
 #ifndef FDX_ENRICH_UTIL_H
 #define FDX_ENRICH_UTIL_H

@@ -72,7 +72,11 @@ static size_t set_of(const struct fdx_lcache *c, const struct fdx_addr *a)
     uint64_t x, y;
     memcpy(&x, a->b, 8);
     memcpy(&y, a->b + 8, 8);
-    uint64_t h = (x * 0x9e3779b97f4a7c15ULL) ^ (y * 0xc2b2ae3d27d4eb4fULL);
+    /* Every input bit must reach the low bits: IPv4 addresses differ mostly in their last
+     * octets, which sit in the high bytes of y. */
+    uint64_t h = x ^ (y * 0x9e3779b97f4a7c15ULL);
+    h ^= h >> 32;
+    h *= 0xc2b2ae3d27d4eb4fULL;
     h ^= h >> 29;
     return (size_t)(h & c->sets_mask);
 }

@@ -1,4 +1,4 @@
-/* Thin helpers over libmaxminddb for the lookup stages: open with a message, look up a
+/* Thin wrappers over libmaxminddb for the lookup stages: open with a message, look up a
  * flowdex address (IPv4 with an AF_INET sockaddr, as the library expects), copy strings
  * into the worker's intern table (library pointers die with MMDB_close). */
 #ifndef FDX_MMDB_LOOKUP_H

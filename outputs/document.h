@@ -26,7 +26,8 @@ int fdx_document_encode(struct fdx_doc_batch *d, const struct fdx_slot *s,
                         const struct fdx_intern *strings, const struct fdx_doc_opts *o);
 
 /* The deterministic document id of a record: a 128-bit hash of exporter, domain, flow key,
- * start/end time, sequence number and position in its datagram. Replays give the same ids. */
+ * start/end time, export time, sequence number and position in its datagram. Replays give the
+ * same ids; a datagram the exporter sent twice gives the same ids too (a counted duplicate). */
 void fdx_document_id(const struct fdx_flow *f, uint64_t *hi, uint64_t *lo);
 
 /* Time that names the record's index: end, else start, else export, else receive. */

@@ -263,6 +263,10 @@ static void reject_all(struct es_output *o, struct fdx_es_bulk *b, long status, 
 static void on_done(void *ctx, void *user, const struct fdx_es_result *res)
 {
     struct es_output *o = ctx;
+    if (fdx__es_is_template_req(o, user)) {
+        fdx__es_template_answer(o, res);
+        return;
+    }
     struct fdx_es_bulk *b = user;
     b->in_flight = false;
     fdx_counter_add(&o->st.latency_ms_sum, (uint64_t)res->latency_ms);
@@ -291,6 +295,9 @@ static void on_done(void *ctx, void *user, const struct fdx_es_result *res)
 
 static void send_due(struct es_output *o)
 {
+    if (!o->template_done) {
+        return; /* no index may be created before its mappings are in place */
+    }
     int64_t now = fdx__es_now_ms();
     for (struct fdx_es_bulk *b = o->head; b != NULL; b = b->next) {
         if (b->in_flight || b->not_before_ms > now) {
@@ -347,8 +354,12 @@ void fdx__es_pump(struct es_output *o, int timeout_ms)
 
 static void abort_cb(void *ctx, void *user, const struct fdx_es_result *res)
 {
-    (void)ctx;
+    struct es_output *o = ctx;
     (void)res;
+    if (fdx__es_is_template_req(o, user)) {
+        o->template_phase = 0; /* idle */
+        return;
+    }
     struct fdx_es_bulk *b = user;
     b->in_flight = false;
 }

@@ -240,6 +240,7 @@ static void *es_open(const void *conf, const struct fdx_output_env *env, struct 
     o->template_done = o->conf.template_mode == ES_TEMPLATE_SKIP;
     fdx_es_response_init(&o->resp);
     fdx_buf_init(&o->scratch, 0);
+    fdx_buf_init(&o->template_body, 0);
     if (open_parts(o, env, err) != 0) {
         es_close(o);
         return NULL;
@@ -300,15 +301,7 @@ static int es_submit(void *self, const struct fdx_doc_batch *docs)
 
 static void housekeeping(struct es_output *o, int64_t now)
 {
-    if (!o->template_done && now >= o->template_next_ms) {
-        if (fdx__es_install_template(o) == 0) {
-            o->template_done = true;
-        } else {
-            o->template_attempts++;
-            uint64_t d = o->conf.retry_initial_ms << (o->template_attempts < 8 ? o->template_attempts : 8);
-            o->template_next_ms = now + (int64_t)(d < o->conf.retry_max_ms ? d : o->conf.retry_max_ms);
-        }
-    }
+    fdx__es_template_step(o, now);
     if (o->template_done && o->conf.retention_days > 0 && now >= o->retention_next_ms) {
         fdx__es_retention_run(o);
         o->retention_next_ms = now + 86400 * 1000;
@@ -324,15 +317,7 @@ static void es_poll(void *self, int timeout_ms)
     struct es_output *o = self;
     int64_t now = fdx__es_now_ms();
     housekeeping(o, now);
-    int t = timeout_ms < 50 ? timeout_ms : 50;
-    if (!o->template_done) {
-        if (t > 0) {
-            struct timespec ts = {0, (long)t * 1000000L};
-            nanosleep(&ts, NULL);
-        }
-        return;
-    }
-    fdx__es_pump(o, t);
+    fdx__es_pump(o, timeout_ms < 50 ? timeout_ms : 50);
 }
 
 static bool busy(const struct es_output *o)
@@ -349,8 +334,9 @@ static int es_flush(void *self, int64_t deadline_ms)
     int64_t stop = deadline_ms - (deadline_ms - now > 2000 ? 1000 : (deadline_ms - now) / 2);
     while (busy(o) && (now = fdx__es_now_ms()) < stop) {
         housekeeping(o, now);
-        if (!o->template_done) {
-            break;
+        if (!o->template_done && !fdx_es_client_ready(o->client, now) &&
+            fdx_es_client_in_flight(o->client) == 0) {
+            break; /* the template cannot be installed: nothing can be sent */
         }
         if (!fdx_es_client_ready(o->client, now) && fdx_es_client_in_flight(o->client) == 0) {
             break; /* every host is down: spool */
@@ -451,6 +437,7 @@ static void es_close(void *self)
     fdx_es_client_free(o->client);
     fdx_es_response_fini(&o->resp);
     fdx_buf_fini(&o->scratch);
+    fdx_buf_fini(&o->template_body);
     fdx_spool_close(o->spool);
     fdx_dead_letter_close(o->dl);
     for (int i = 0; i < ES_LOGGED_TYPES; i++) {

@@ -94,8 +94,10 @@ struct es_output {
     struct fdx_spool *spool;
     struct fdx_dead_letter *dl;
     bool template_done;
+    int template_phase;         /* enum in es_setup.c: idle, reading the version, installing */
     int64_t template_next_ms;
     uint32_t template_attempts;
+    struct fdx_buf template_body; /* the PUT body, kept until its answer */
     int64_t retention_next_ms;
     uint64_t rng;
     char *logged_types[ES_LOGGED_TYPES]; /* error types already logged once */
@@ -115,8 +117,12 @@ uint64_t fdx__es_spool_all(struct es_output *o);
 void fdx__es_release_queue(struct es_output *o);
 struct fdx_es_bulk *fdx__es_bulk_get(struct es_output *o);
 void fdx__es_bulk_put(struct es_output *o, struct fdx_es_bulk *b);
-/* Control requests (es_setup.c): template install, retention. */
-int fdx__es_install_template(struct es_output *o);
+/* Control requests (es_setup.c). The template is installed asynchronously on the same
+ * client as the bulks (GET /, then PUT); its requests carry the user pointer
+ * &o->template_phase, which the completion callback hands to fdx__es_template_answer(). */
+void fdx__es_template_step(struct es_output *o, int64_t now);
+void fdx__es_template_answer(struct es_output *o, const struct fdx_es_result *res);
+bool fdx__es_is_template_req(const struct es_output *o, const void *user);
 void fdx__es_retention_run(struct es_output *o);
 
 #endif

@@ -21,24 +21,44 @@ static size_t patterns(const struct es_output *o, char pats[2][FDX_ES_INDEX_MAX]
     return strcmp(pats[0], pats[1]) == 0 ? 1 : 2;
 }
 
-int fdx__es_install_template(struct es_output *o)
+enum { TPL_IDLE, TPL_VERSION, TPL_PUT };
+
+bool fdx__es_is_template_req(const struct es_output *o, const void *user)
 {
-    struct fdx_buf resp, body;
-    fdx_buf_init(&resp, 0);
-    fdx_buf_init(&body, 0);
-    long status = 0;
-    int rc = fdx_es_client_sync(o->client, "GET", "/", NULL, 0, &status, &resp);
-    struct fdx_es_version v;
-    if (rc == 0 && status == 200) {
-        rc = fdx_es_version_parse(resp.p, resp.len, &v);
-    } else if (rc == 0) {
-        rc = -EIO;
+    return user == &o->template_phase;
+}
+
+static void template_failed(struct es_output *o, const char *what, const struct fdx_es_result *r)
+{
+    o->template_phase = TPL_IDLE;
+    o->template_attempts++;
+    uint32_t shift = o->template_attempts < 8 ? o->template_attempts : 8;
+    uint64_t d = o->conf.retry_initial_ms << shift;
+    o->template_next_ms =
+        fdx__es_now_ms() + (int64_t)(d < o->conf.retry_max_ms ? d : o->conf.retry_max_ms);
+    fdx_log_ratelimited(&o->req_log, 10000, FDX_LOG_WARN,
+                        "elasticsearch: %s failed (%s, HTTP %ld: %.*s); will try again", what,
+                        r->transport_ok ? "answered" : r->error, r->status,
+                        (int)(r->body_len < 300 ? r->body_len : 300), r->body);
+}
+
+void fdx__es_template_step(struct es_output *o, int64_t now)
+{
+    if (o->template_done || o->template_phase != TPL_IDLE || now < o->template_next_ms) {
+        return;
     }
-    if (rc != 0) {
-        fdx_log_ratelimited(&o->req_log, 10000, FDX_LOG_WARN,
-                            "elasticsearch: GET / failed (%s, HTTP %ld); will try again",
-                            strerror(-rc), status);
-        goto out;
+    if (fdx_es_client_send(o->client, "GET", "/", "application/json", NULL, 0,
+                           &o->template_phase) == 0) {
+        o->template_phase = TPL_VERSION;
+    }
+}
+
+static void put_template(struct es_output *o, const struct fdx_es_result *r)
+{
+    struct fdx_es_version v;
+    if (fdx_es_version_parse(r->body, r->body_len, &v) != 0) {
+        template_failed(o, "GET / (no version in the answer)", r);
+        return;
     }
     char pats[2][FDX_ES_INDEX_MAX];
     const char *pv[2] = {pats[0], pats[1]};
@@ -54,30 +74,42 @@ int fdx__es_install_template(struct es_output *o)
         fdx_error("elasticsearch %d.%d has no data streams; installing a legacy template",
                   v.major, v.minor);
     }
-    rc = fdx_es_template_body(&opt, false, &body);
-    if (rc != 0) {
-        goto out;
-    }
+    fdx_buf_reset(&o->template_body);
     char path[300];
     snprintf(path, sizeof(path), "/%s/%s", opt.legacy ? "_template" : "_index_template",
              o->conf.template_name);
-    rc = fdx_es_client_sync(o->client, "PUT", path, body.p, body.len, &status, &resp);
-    if (rc == 0 && status != 200) {
-        fdx_error("elasticsearch: PUT %s: HTTP %ld: %.*s", path, status,
-                  (int)(resp.len < 400 ? resp.len : 400), resp.p != NULL ? resp.p : "");
-        rc = -EIO;
+    if (fdx_es_template_body(&opt, false, &o->template_body) != 0 ||
+        fdx_es_client_send(o->client, "PUT", path, "application/json", o->template_body.p,
+                           o->template_body.len, &o->template_phase) != 0) {
+        template_failed(o, "PUT template (not sent)", r);
+        return;
     }
-    if (rc == 0) {
-        fdx_counter_add(&o->st.template_installs, 1);
-        fdx_info("elasticsearch: installed %s %s on %s %d.%d", opt.legacy ? "legacy template"
-                                                                             : "index template",
-                 o->conf.template_name, v.opensearch ? "OpenSearch" : "Elasticsearch", v.major,
-                 v.minor);
+    o->template_phase = TPL_PUT;
+    fdx_info("elasticsearch: %s %d.%d; installing %s %s", v.opensearch ? "OpenSearch"
+                                                                       : "Elasticsearch",
+             v.major, v.minor, opt.legacy ? "legacy template" : "index template",
+             o->conf.template_name);
+}
+
+void fdx__es_template_answer(struct es_output *o, const struct fdx_es_result *r)
+{
+    bool ok = r->transport_ok && r->status == 200;
+    if (o->template_phase == TPL_VERSION) {
+        if (!ok) {
+            template_failed(o, "GET /", r);
+            return;
+        }
+        put_template(o, r);
+        return;
     }
-out:
-    fdx_buf_fini(&resp);
-    fdx_buf_fini(&body);
-    return rc;
+    if (!ok) {
+        template_failed(o, "PUT template", r);
+        return;
+    }
+    o->template_phase = TPL_IDLE;
+    o->template_done = true;
+    fdx_counter_add(&o->st.template_installs, 1);
+    fdx_info("elasticsearch: index template %s installed", o->conf.template_name);
 }
 
 static void retention_pattern(struct es_output *o, const char *pattern, int64_t cutoff_s)

@@ -144,8 +144,7 @@ void fdx_jw_begin(struct fdx_jw *w, struct fdx_buf *b)
     w->err = 0;
     w->depth = 0;
     w->first[0] = true;
-    w->path = NULL;
-    w->path_len = 0;
+    w->open_len = 0;
     put(w, "{", 1);
 }
 
@@ -155,6 +154,7 @@ static void close_to(struct fdx_jw *w, unsigned depth)
         put(w, "}", 1);
         w->depth--;
     }
+    w->open_len = depth > 0 ? w->seg_end[depth - 1] : 0;
 }
 
 int fdx_jw_end(struct fdx_jw *w)
@@ -166,87 +166,53 @@ int fdx_jw_end(struct fdx_jw *w)
 
 static void member_name(struct fdx_jw *w, const char *name, size_t len)
 {
-    struct fdx_buf *b = w->b;
-    bool comma = !w->first[w->depth];
+    char tmp[FDX_JW_PATH_MAX + 4];
+    size_t n = 0;
+    if (!w->first[w->depth]) {
+        tmp[n++] = ',';
+    }
     w->first[w->depth] = false;
-    if (FDX_LIKELY(w->err == 0 && b->cap - b->len >= len + 4)) {
-        /* One bounds check for ,"name": (the common case: room reserved for the document). */
-        char *p = b->p + b->len;
-        *p = ',';
-        p += comma;
-        *p++ = '"';
-        memcpy(p, name, len);
-        p += len;
-        *p++ = '"';
-        *p++ = ':';
-        b->len = (size_t)(p - b->p);
-        return;
+    if (len > FDX_JW_PATH_MAX) {
+        len = FDX_JW_PATH_MAX; /* names are ours and short; never overrun tmp */
     }
-    if (comma) {
-        put(w, ",", 1);
-    }
-    put(w, "\"", 1);
-    put(w, name, len);
-    put(w, "\":", 2);
+    tmp[n++] = '"';
+    memcpy(tmp + n, name, len);
+    n += len;
+    tmp[n++] = '"';
+    tmp[n++] = ':';
+    put(w, tmp, n);
 }
 
-/* Opens and closes objects so that the parent path of key is open, then writes the last
- * segment's name. Keys are ours (schema tables): plain ASCII without quotes. */
-static void key_slow(struct fdx_jw *w, const char *k)
-{
-    const char *segs[FDX_JW_DEPTH + 1];
-    size_t lens[FDX_JW_DEPTH + 1];
-    unsigned n = 0;
-    const char *p = k;
-    for (;;) {
-        const char *dot = strchr(p, '.');
-        size_t len = dot ? (size_t)(dot - p) : strlen(p);
-        if (n == FDX_JW_DEPTH || dot == NULL) {
-            segs[n] = p;
-            lens[n] = dot && n == FDX_JW_DEPTH ? strlen(p) : len;
-            n++;
-            break;
-        }
-        segs[n] = p;
-        lens[n] = len;
-        n++;
-        p = dot + 1;
-    }
-    unsigned parents = n - 1;
-    unsigned common = 0;
-    while (common < parents && common < w->depth && w->seg_len[common] == lens[common] &&
-           memcmp(w->seg[common], segs[common], lens[common]) == 0) {
-        common++;
-    }
-    close_to(w, common);
-    while (w->depth < parents) {
-        member_name(w, segs[w->depth], lens[w->depth]);
-        put(w, "{", 1);
-        w->seg[w->depth] = segs[w->depth];
-        w->seg_len[w->depth] = (uint8_t)lens[w->depth];
-        w->depth++;
-        w->first[w->depth] = true;
-    }
-    member_name(w, segs[parents], lens[parents]);
-    w->path = k;
-    w->path_len = (size_t)(segs[parents] - k);
-}
-
-/* Fast path: the key's parent path is the one the previous key left open (consecutive fields
- * of one object, as the schema tables write them): no path parsing. */
+/* Makes the parent path of key the open one (closing and opening objects), then writes the
+ * last segment's name. Keys are flowdex's own (schema tables, registry names): plain ASCII
+ * without quotes, at most FDX_JW_DEPTH levels. Consecutive fields of one object (the common
+ * case) cost one comparison. */
 static void key(struct fdx_jw *w, const char *k)
 {
-    size_t n = w->path_len;
-    if (n > 0 && w->path != NULL && strncmp(k, w->path, n) == 0) {
-        /* One pass over the last segment: its length, or a dot (another object). */
-        const char *last = k + n;
-        size_t len = strcspn(last, ".");
-        if (last[len] == '\0') {
-            member_name(w, last, len);
-            return;
+    const char *last_dot = strrchr(k, '.');
+    size_t parent_len = last_dot != NULL ? (size_t)(last_dot - k) + 1 : 0;
+    if (parent_len != w->open_len || memcmp(k, w->open, parent_len) != 0) {
+        unsigned common = 0;
+        while (common < w->depth && w->seg_end[common] <= parent_len &&
+               memcmp(k, w->open, w->seg_end[common]) == 0) {
+            common++;
         }
+        close_to(w, common);
+        FDX_ASSERT(parent_len < FDX_JW_PATH_MAX);
+        for (size_t at = w->open_len; at < parent_len;) {
+            const char *dot = memchr(k + at, '.', parent_len - at);
+            size_t len = (size_t)(dot - (k + at));
+            FDX_ASSERT(w->depth < FDX_JW_DEPTH);
+            member_name(w, k + at, len);
+            put(w, "{", 1);
+            memcpy(w->open + at, k + at, len + 1);
+            at += len + 1;
+            w->seg_end[w->depth++] = (uint8_t)at;
+            w->first[w->depth] = true;
+        }
+        w->open_len = parent_len;
     }
-    key_slow(w, k);
+    member_name(w, k + parent_len, strlen(k + parent_len));
 }
 
 void fdx_jw_str(struct fdx_jw *w, const char *k, const char *s, size_t len)
@@ -287,7 +253,7 @@ void fdx_jw_i64(struct fdx_jw *w, const char *k, int64_t v)
 void fdx_jw_f64(struct fdx_jw *w, const char *k, double v)
 {
     char tmp[32];
-    int n = snprintf(tmp, sizeof(tmp), "%.6g", v);
+    int n = snprintf(tmp, sizeof(tmp), "%.10g", v);
     key(w, k);
     put(w, tmp, (size_t)n);
 }
@@ -354,7 +320,7 @@ void fdx_jw_hex(struct fdx_jw *w, const char *k, const uint8_t *p, size_t len)
 void fdx_jw_geo(struct fdx_jw *w, const char *k, double lat, double lon)
 {
     char tmp[64];
-    int n = snprintf(tmp, sizeof(tmp), "{\"lat\":%.6g,\"lon\":%.6g}", lat, lon);
+    int n = snprintf(tmp, sizeof(tmp), "{\"lat\":%.10g,\"lon\":%.10g}", lat, lon);
     key(w, k);
     put(w, tmp, (size_t)n);
 }

@@ -14,16 +14,18 @@
 #include "buf.h"
 
 #define FDX_JW_DEPTH 8
+#define FDX_JW_PATH_MAX 128
 
 struct fdx_jw {
     struct fdx_buf *b;
-    int err;               /* first error (negative errno); 0 while all appends succeeded */
-    unsigned depth;        /* open objects below the root */
+    int err;                      /* first error (negative errno); 0 while all appends succeeded */
+    unsigned depth;               /* open objects below the root */
     bool first[FDX_JW_DEPTH + 1]; /* no member written yet at this depth */
-    const char *seg[FDX_JW_DEPTH];   /* names of the open objects (pointers into keys) */
-    uint8_t seg_len[FDX_JW_DEPTH];
-    const char *path; /* the last key written; its first path_len bytes ("source.") name the */
-    size_t path_len;  /*   innermost open object, for the fast path of consecutive fields */
+    /* The open objects' path as text, each name followed by '.' ("source.geo."), copied so
+     * that keys may live in temporary buffers; seg_end[d] is where depth d's name ends. */
+    char open[FDX_JW_PATH_MAX];
+    size_t open_len;
+    uint8_t seg_end[FDX_JW_DEPTH];
 };
 
 /* Starts a document: "{". */

@@ -21,7 +21,9 @@ step "clang build with AddressSanitizer + UndefinedBehaviorSanitizer, and tests"
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
       -DFDX_SANITIZE=address,undefined -DFDX_BUILD_BENCH=OFF >/dev/null
 cmake --build build/asan -j "$jobs"
-export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1
+# No strict_string_checks: it reports strndup() over a buffer that is not NUL-terminated within
+# the bound, which is legal C and how lengths-first code copies strings.
+export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build/asan && ctest -j "$jobs" --output-on-failure --timeout 600)
 

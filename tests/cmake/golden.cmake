@@ -39,6 +39,19 @@ endfunction()
 
 fdx_golden_tests(netflow5 netflow5)
 
+# The NetFlow v5 + v9 + IPFIX view of the derived mixed capture (its sFlow datagrams are
+# compared by the sFlow golden tests; the cflow field map lists the protocols it covers).
+set(_fdx_derived ${FDX_CORPUS_DIR}/mixed/derived__v5_v9_ipfix_sflow.pcap)
+if(EXISTS ${_fdx_derived})
+  add_test(NAME golden.mixed.cflow.derived__v5_v9_ipfix_sflow
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/golden/compare.py
+                   --dump $<TARGET_FILE:decode_dump>
+                   --fieldmap ${CMAKE_CURRENT_SOURCE_DIR}/golden/fieldmap_cflow.json
+                   ${_fdx_derived})
+  set_tests_properties(golden.mixed.cflow.derived__v5_v9_ipfix_sflow PROPERTIES
+                       LABELS golden SKIP_RETURN_CODE 77)
+endif()
+
 # The comparator itself: an altered field, a missing record or an unexpected drop must fail.
 add_test(NAME golden.compare_selftest
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/golden/test_compare.py

@@ -21,3 +21,10 @@ foreach(cap ${_fdx_mixed_cflow})
                    --fieldmap ${CMAKE_CURRENT_SOURCE_DIR}/golden/fieldmap_cflow.json ${cap})
   set_tests_properties(golden.mixed.${name} PROPERTIES LABELS golden SKIP_RETURN_CODE 77)
 endforeach()
+
+# docs/ipfix-elements.md is generated from the IE registry; this keeps them in step.
+add_executable(ie_docs tools/ie_docs.c)
+target_link_libraries(ie_docs PRIVATE fdx_decoders)
+add_test(NAME unit.ie_docs_current
+         COMMAND ie_docs --check ${CMAKE_SOURCE_DIR}/docs/ipfix-elements.md)
+set_tests_properties(unit.ie_docs_current PROPERTIES LABELS unit)

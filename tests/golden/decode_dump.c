@@ -33,6 +33,7 @@
 #include "record_json.h"
 
 #define DUMP_BATCH_CAP 64
+#define DUMP_TICK_MS 1000
 
 struct dump {
     struct fdx_batch *batch;
@@ -135,6 +136,7 @@ static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
 {
     static struct fdx_tcp_streams tcp; /* zeroed; 64 KiB framing buffer per connection */
     uint64_t packets = 0;
+    int64_t last_tick_ms = 0;
     uint64_t skipped[FDX_CAPTURE_SKIP_TRUNCATED + 1] = {0};
     int dlt = pcap_datalink(pc);
     struct pcap_pkthdr *hdr;
@@ -170,7 +172,13 @@ static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
         if (packets == 1) {
             d->first_ms = ts_ms;
         }
-        fdx_decode_ctx_tick(ctx, d->steady_clock ? d->first_ms + (int64_t)packets - 1 : ts_ms);
+        int64_t now_ms = d->steady_clock ? d->first_ms + (int64_t)packets - 1 : ts_ms;
+        /* Housekeeping as the collector's timer runs it: once per second of capture time. */
+        if (packets == 1 || now_ms - last_tick_ms >= DUMP_TICK_MS || now_ms < last_tick_ms) {
+            fdx_decode_ctx_tick(ctx, now_ms);
+            last_tick_ms = now_ms;
+        }
+        ctx->now_ms = now_ms;
         fdx_dispatch_datagram(ctx, &dg);
         print_batch(d);
     }

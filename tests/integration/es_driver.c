@@ -301,6 +301,14 @@ int main(int argc, char **argv)
     ctx.sink.owner = &d;
 
     for (int i = first_file; i < argc && !stop_flag; i++) {
+        /* Each capture is its own export session: NetFlow v9/IPFIX template state must not
+         * carry over to another capture that reuses the exporter address and template ids. */
+        if (i > first_file) {
+            struct fdx_sink sink = ctx.sink;
+            fdx_decode_ctx_fini(&ctx);
+            fdx_decode_ctx_init(&ctx, &dcfg, &counters);
+            ctx.sink = sink;
+        }
         replay(&d, &ctx, argv[i], pace_ms);
     }
     encode_batch(&d, ctx.sink.batch);

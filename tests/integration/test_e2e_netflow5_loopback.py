@@ -45,7 +45,11 @@ def main():
     wd = e2e.workdir()
     out = os.path.join(wd, "out.ndjson")
     port, mport = e2e.free_port(), e2e.free_port(socket.SOCK_STREAM)
-    fdx = e2e.Flowdex(binary, ["--listen", "127.0.0.1:%d" % port, "--metrics",
+    # Two SO_REUSEPORT sockets (two listener threads, two producers) x two workers.
+    conf = os.path.join(wd, "flowdex.json")
+    with open(conf, "w") as f:
+        f.write('{"reuseport": 2}')
+    fdx = e2e.Flowdex(binary, ["--config", conf, "--listen", "127.0.0.1:%d" % port, "--metrics",
                                "127.0.0.1:%d" % mport, "--output", out, "--workers", "2"], wd)
     try:
         fdx.wait_ready()
@@ -72,6 +76,7 @@ def main():
                                               total))
         e2e.check(m.get("flowdex_kernel_drops_total", 0) == 0, "kernel drops")
         e2e.check_exposition(fdx.get("/metrics")[1])
+        e2e.check('flowdex_ring_batches{producer="1",worker="1"}' in m, "two producers")
         for reason in ("truncated", "ring_full", "no_batch", "output_full", "es_rejected"):
             e2e.check(any(k.startswith("flowdex_dropped_total{") and
                           'reason="%s"' % reason in k for k in m), "reason %s listed" % reason)

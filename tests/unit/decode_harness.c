@@ -50,7 +50,14 @@ size_t fdx_harness_feed(struct fdx_harness *h, const uint8_t *data, size_t len,
     }
     h->batch->n = 0;
     h->ctx.sink.batch = h->batch;
-    fdx_decode_ctx_tick(&h->ctx, recv_ms);
+    /* Housekeeping as a collector's timer runs it: at most once per second of input time
+     * (a sweep per datagram would make every decode cost a walk of the template cache). */
+    if (!h->ticked || recv_ms - h->tick_ms >= FDX_HARNESS_TICK_MS || recv_ms < h->tick_ms) {
+        fdx_decode_ctx_tick(&h->ctx, recv_ms);
+        h->ticked = true;
+        h->tick_ms = recv_ms;
+    }
+    h->ctx.now_ms = recv_ms;
     return fdx_dispatch_datagram(&h->ctx, &dg);
 }
 

@@ -1,4 +1,4 @@
-/* Test helpers for the enrichment stages: a stage instance configured from JSON text, a
+/* Test utilities for the enrichment stages: a stage instance configured from JSON text, a
  * worker-like environment (counters, intern table, batch) and flow builders. */
 #ifndef FDX_ENRICH_TESTLIB_H
 #define FDX_ENRICH_TESTLIB_H

@@ -131,8 +131,8 @@ static void test_routed_two_workers(void)
     CHECK_EQ_U64(t.worker_records, 600);
     CHECK_EQ_U64(t.docs_encoded, 600);
     CHECK_EQ_U64(t.docs_written, 600);
+    fdx_decode_ctx_fini(&ctx); /* counts into the producer: before the pipeline is freed */
     fdx_pipeline_free(p);
-    fdx_decode_ctx_fini(&ctx);
     size_t m;
     CHECK_EQ_U64(count_lines(path, "\"ip\":\"10.0.19.29\",\"port\":1029", &m), 600);
     CHECK_EQ_U64(m, 1); /* the last record of the last datagram, exactly once */
@@ -173,8 +173,8 @@ static void run_unstarted(const char *extra, uint64_t *ring_full, uint64_t *no_b
     *ring_full = t.c.record_drop[FDX_DROP_RING_FULL];
     *no_batch = t.c.record_drop[FDX_DROP_NO_BATCH];
     *written = t.docs_written;
+    fdx_decode_ctx_fini(&ctx); /* counts into the producer: before the pipeline is freed */
     fdx_pipeline_free(p);
-    fdx_decode_ctx_fini(&ctx);
     size_t m;
     CHECK_EQ_U64(count_lines(path, "\"ip\"", &m), *written);
     unlink(path);
@@ -285,7 +285,9 @@ static void test_stage_filter_and_output_backpressure(void)
     if (cfg == NULL) {
         return;
     }
+    const struct fdx_output_ops *file_ops = cfg->outputs[0].ops;
     cfg->outputs[0].ops = &flaky_output; /* conf stays the file output's; flaky ignores it */
+    free(cfg->stages);
     cfg->stages = calloc(1, sizeof(*cfg->stages));
     cfg->stages[0].ops = &odd_stage;
     cfg->nstages = 1;
@@ -305,11 +307,12 @@ static void test_stage_filter_and_output_backpressure(void)
     CHECK_EQ_U64(t.c.record_drop[FDX_DROP_FILTERED], 150);
     CHECK_EQ_U64(t.docs_encoded, 150);
     CHECK_EQ_U64(t.docs_written, 150);
+    fdx_decode_ctx_fini(&ctx); /* counts into the producer: before the pipeline is freed */
     fdx_pipeline_free(p);
-    fdx_decode_ctx_fini(&ctx);
     CHECK_EQ_U64(flaky_result.docs, 150);          /* every document once, despite -EAGAIN */
     CHECK_TRUE(flaky_result.polls >= flaky_result.calls / 2); /* polled before each retry */
     CHECK_EQ_U64(flaky_result.flushes, 1);
+    cfg->outputs[0].ops = file_ops; /* so that its conf is released by the right table */
     fdx_config_free(cfg);
 }
 
