@@ -13,3 +13,6 @@ add_test(NAME e2e.replay_vs_udp
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_replay_vs_udp.py
                  $<TARGET_FILE:flowdex> ${FDX_CORPUS_DIR})
 set_tests_properties(e2e.replay_vs_udp PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 300)
+
+# The capture frame walker under libFuzzer (FDX_FUZZ) and as a seed replay test.
+fdx_fuzz_target(fuzz_capture fuzz_capture.c)
