@@ -5,7 +5,8 @@ exporter keeps its own template state); the two sets of documents must be equal 
 address, receive time) are set aside. Then the capture formats the corpus lacks, generated
 here from corpus captures: pcapng, Linux cooked SLL and SLL2, 802.1Q and QinQ tags, raw IP,
 BSD loopback, an IPFIX file (RFC 5655); each must give the same documents as the original.
-A truncated capture exits 1 with a message naming the file."""
+A truncated capture exits 1 with a message naming the file; --filter selects packets; bad
+--speed values and replay options outside replay exit 2."""
 import collections
 import glob
 import json
@@ -304,6 +305,30 @@ def check_corrupt(binary, corpus, wd):
     print("truncated capture and bad filter: exit 1 with a message")
 
 
+def check_options(binary, corpus, wd):
+    """--filter selects packets (BPF), --speed and --realtime are validated and replay-only."""
+    path = os.path.join(corpus, "mixed", "derived__v5_v9_ipfix_sflow.pcap")
+    if not os.path.exists(path):
+        return
+    every = replay_docs(binary, [path], wd)
+    only_v5 = replay_docs(binary, [path], wd, ["--filter", "src host 192.0.2.21"])
+    v5 = [d for d in every if d.get("observer", {}).get("ip") == "192.0.2.21"]
+    e2e.check(len(v5) > 0 and len(only_v5) == len(v5) and
+              all(d["observer"]["ip"] == "192.0.2.21" for d in only_v5),
+              "--filter: %d documents, %d from 192.0.2.21 expected" % (len(only_v5), len(v5)))
+    none = replay_docs(binary, [path], wd, ["--filter", "udp port 9"])
+    e2e.check(none == [], "--filter udp port 9: %d documents" % len(none))
+    fast = replay_docs(binary, [path], wd, ["--speed", "1e6"])
+    e2e.check(len(fast) == len(every), "--speed 1e6: %d documents, %d expected" %
+              (len(fast), len(every)))
+    for bad in (["replay", "--speed", "0", path], ["replay", "--speed", "x", path],
+                ["--realtime"], ["--filter", "udp"]):
+        p = subprocess.run([binary] + bad, capture_output=True, timeout=60)
+        e2e.check(p.returncode == 2, "%s: exit %d" % (bad, p.returncode))
+    print("--filter picks %d of %d documents; bad --speed and replay options outside replay "
+          "exit 2" % (len(only_v5), len(every)))
+
+
 def main():
     binary, corpus = sys.argv[1], sys.argv[2]
     if not os.path.isdir(corpus):
@@ -315,6 +340,7 @@ def main():
     check_formats(binary, corpus, wd)
     check_ipfix_file(binary, corpus, wd)
     check_corrupt(binary, corpus, wd)
+    check_options(binary, corpus, wd)
     shutil.rmtree(wd)
     return 0
 
