@@ -134,7 +134,9 @@ struct fdx_asorg_table *fdx_asorg_parse(const char *text, size_t len, const char
     struct fdx_asorg_table *t = calloc(1, sizeof(*t));
     struct org *orgs = calloc(norgs ? norgs : 1, sizeof(*orgs));
     struct as_entry *e = calloc(nas, sizeof(*e));
-    char *names = malloc(len + 1); /* names are copied from the text: never longer */
+    /* One copy of the text; entries point into it. Several ASes may share an organisation's
+     * name, so copying each entry's name could exceed the text's length. */
+    char *names = malloc(len + 1);
     if (t == NULL || orgs == NULL || e == NULL || names == NULL) {
         free(t);
         free(orgs);
@@ -152,7 +154,9 @@ struct fdx_asorg_table *fdx_asorg_parse(const char *text, size_t len, const char
         }
     }
     qsort(orgs, no, sizeof(*orgs), cmp_org);
-    size_t ne = 0, used = 0;
+    memcpy(names, text, len);
+    names[len] = '\0';
+    size_t ne = 0;
     pos = 0;
     sec = SEC_NONE;
     while (next_line(text, len, &pos, &line, &ll, &sec)) {
@@ -166,9 +170,7 @@ struct fdx_asorg_table *fdx_asorg_parse(const char *text, size_t len, const char
         bool named = o != NULL && o->name_len > 0;
         const char *nm = named ? o->name : f[2];
         size_t nml = named ? o->name_len : fl[2];
-        memcpy(names + used, nm, nml);
-        e[ne++] = (struct as_entry){as, (uint32_t)used, (uint32_t)nml};
-        used += nml;
+        e[ne++] = (struct as_entry){as, (uint32_t)(nm - text), (uint32_t)nml};
     }
     free(orgs);
     qsort(e, ne, sizeof(*e), cmp_as);

@@ -29,7 +29,7 @@ if(FDX_BUILD_BENCH)
 endif()
 
 # Fuzzing the bulk response parser and the bulk body walk.
-fdx_fuzz_target(es_response fuzz_es_response.c)
+fdx_fuzz_target(fuzz_es_response fuzz_es_response.c)
 
 # Daemon-level: the flowdex binary (replay, and SIGTERM during an outage then restart).
 foreach(case replay sigterm)
