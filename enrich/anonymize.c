@@ -367,11 +367,10 @@ static void anon_record(struct anon *a, struct fdx_intern *strings, struct fdx_s
 static void anon_process(void *self, struct fdx_batch *batch)
 {
     struct anon *a = self;
-    struct fdx_intern *st = batch->strings != NULL ? batch->strings : a->strings;
+    struct fdx_intern *st = fdx_enrich_batch_strings(batch, a->strings, NULL, NULL);
     if (st == NULL) {
         return;
     }
-    fdx_enrich_intern_housekeeping(st, batch);
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];
         if (!s->dropped) {

@@ -135,14 +135,13 @@ static void enrich_side(struct asn *a, struct fdx_intern *st, struct fdx_slot *s
 static void asn_process(void *self, struct fdx_batch *batch)
 {
     struct asn *a = self;
-    struct fdx_intern *st = batch->strings != NULL ? batch->strings : a->strings;
+    bool stale;
+    struct fdx_intern *st = fdx_enrich_batch_strings(batch, a->strings, &a->intern_gen, &stale);
     if (st == NULL) {
         return;
     }
-    fdx_enrich_intern_housekeeping(st, batch);
-    if (fdx_intern_generation(st) != a->intern_gen) {
+    if (stale) {
         fdx_lcache_clear(a->cache);
-        a->intern_gen = fdx_intern_generation(st);
     }
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];

@@ -171,7 +171,7 @@ bool fdx_addr_is_multicast(const struct fdx_addr *a)
     return a->b[0] == 0xff;
 }
 
-void fdx_enrich_intern_housekeeping(struct fdx_intern *strings, const struct fdx_batch *b)
+static void intern_housekeeping(struct fdx_intern *strings, const struct fdx_batch *b)
 {
     if (strings == NULL || !fdx_intern_nearly_full(strings)) {
         return;
@@ -183,4 +183,20 @@ void fdx_enrich_intern_housekeeping(struct fdx_intern *strings, const struct fdx
         }
     }
     fdx_intern_clear(strings);
+}
+
+struct fdx_intern *fdx_enrich_batch_strings(const struct fdx_batch *b, struct fdx_intern *own,
+                                            uint32_t *gen, bool *stale)
+{
+    struct fdx_intern *st = b->strings != NULL ? b->strings : own;
+    if (st == NULL) {
+        return NULL;
+    }
+    intern_housekeeping(st, b);
+    if (gen != NULL) {
+        uint32_t now = fdx_intern_generation(st);
+        *stale = now != *gen;
+        *gen = now;
+    }
+    return st;
 }

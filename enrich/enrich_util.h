@@ -53,11 +53,14 @@ bool fdx_enr_label_set(struct fdx_enrichment *e, uint32_t key, uint32_t value);
  * flowdex.* …). Returns 0 or -EINVAL with err naming what. */
 int fdx_enrich_check_field(const char *name, const char *what, struct fdx_err *err);
 
-/* Keeps the worker's intern table from filling up over a long run: when it is nearly full
- * and no slot of the batch holds an interned id yet (documents of earlier batches are
- * already encoded), clears it. Stages that cache ids check fdx_intern_generation(). Called
- * by each interning stage at the start of process(). */
-void fdx_enrich_intern_housekeeping(struct fdx_intern *strings, const struct fdx_batch *b);
+/* The start of every interning stage's process(): the intern table for batch b (the worker's
+ * b->strings, else the stage's own). Housekeeping keeps the table from filling up over a long
+ * run: when it is nearly full and no slot of the batch holds an interned id yet (documents of
+ * earlier batches are already encoded), it is cleared. When gen is given (the
+ * table generation the stage's cached ids belong to) and the table was cleared since, *gen
+ * is updated and *stale set, so the stage forgets its cached ids. NULL: no table, skip. */
+struct fdx_intern *fdx_enrich_batch_strings(const struct fdx_batch *b, struct fdx_intern *own,
+                                            uint32_t *gen, bool *stale);
 
 /* Reads a whole file (at most max_bytes) into a NUL-terminated heap buffer. */
 int fdx_enrich_read_file(const char *path, size_t max_bytes, char **out, size_t *len,

@@ -263,15 +263,14 @@ static void enrich_side(struct geoip *g, struct fdx_intern *st, struct fdx_slot 
 static void geoip_process(void *self, struct fdx_batch *batch)
 {
     struct geoip *g = self;
-    struct fdx_intern *st = batch->strings != NULL ? batch->strings : g->strings;
+    bool stale;
+    struct fdx_intern *st = fdx_enrich_batch_strings(batch, g->strings, &g->intern_gen, &stale);
     if (st == NULL) {
         return;
     }
-    fdx_enrich_intern_housekeeping(st, batch);
     /* Cached results hold intern ids: forget them when the table was cleared. */
-    if (fdx_intern_generation(st) != g->intern_gen) {
+    if (stale) {
         fdx_lcache_clear(g->cache);
-        g->intern_gen = fdx_intern_generation(st);
     }
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];

@@ -518,13 +518,12 @@ static void enrich_side(struct pt *p, struct fdx_intern *st, struct fdx_slot *s,
 static void pt_process(void *self, struct fdx_batch *batch)
 {
     struct pt *p = self;
-    struct fdx_intern *st = batch->strings != NULL ? batch->strings : p->strings;
+    bool stale;
+    struct fdx_intern *st = fdx_enrich_batch_strings(batch, p->strings, &p->st.intern_gen, &stale);
     if (st == NULL) {
         return;
     }
-    fdx_enrich_intern_housekeeping(st, batch);
-    if (fdx_intern_generation(st) != p->st.intern_gen) {
-        p->st.intern_gen = fdx_intern_generation(st);
+    if (stale) {
         memset(p->st.val_id, 0, p->st.t->nrows * p->st.t->ncols * sizeof(*p->st.val_id));
         memset(p->st.src_key, 0, sizeof(p->st.src_key));
         memset(p->st.dst_key, 0, sizeof(p->st.dst_key));

@@ -506,11 +506,10 @@ static void tag_record(struct tags *t, struct fdx_intern *st, struct fdx_slot *s
 static void tags_process(void *self, struct fdx_batch *batch)
 {
     struct tags *t = self;
-    struct fdx_intern *st = batch->strings != NULL ? batch->strings : t->strings;
+    struct fdx_intern *st = fdx_enrich_batch_strings(batch, t->strings, NULL, NULL);
     if (st == NULL) {
         return;
     }
-    fdx_enrich_intern_housekeeping(st, batch);
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];
         if (!s->dropped) {
