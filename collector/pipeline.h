@@ -56,6 +56,12 @@ void fdx_producer_finish(struct fdx_producer *pr);
  * ring_full / no_batch. */
 bool fdx_producer_backpressure(struct fdx_producer *pr);
 
+/* Stream listener side of back-pressure: true when a free batch and room in every ring
+ * are there now. Unlike fdx_producer_backpressure there is no time bound: a TCP listener
+ * stops reading for as long as the workers are behind (TCP flow control holds the
+ * exporter), so nothing is dropped. */
+bool fdx_producer_room(struct fdx_producer *pr);
+
 /* Kernel receive-queue drops of the producer's socket (SO_RXQ_OVFL, cumulative). */
 void fdx_producer_set_kernel_drops(struct fdx_producer *pr, uint64_t drops);
 

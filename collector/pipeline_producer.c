@@ -226,6 +226,11 @@ void fdx_producer_finish(struct fdx_producer *pr)
 
 bool fdx_producer_backpressure(struct fdx_producer *pr)
 {
+    return !fdx_producer_room(pr) && wait_more(pr);
+}
+
+bool fdx_producer_room(struct fdx_producer *pr)
+{
     struct fdx_pipeline *p = pr->p;
     bool room = pr->nfree > 0;
     if (!room) {
@@ -238,9 +243,8 @@ bool fdx_producer_backpressure(struct fdx_producer *pr)
     }
     if (room) {
         pr->wait_deadline_ms = 0;
-        return false;
     }
-    return wait_more(pr);
+    return room;
 }
 
 void fdx_producer_set_kernel_drops(struct fdx_producer *pr, uint64_t drops)
