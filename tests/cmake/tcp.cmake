@@ -1,0 +1,5 @@
+# IPFIX over TCP: listener end to end, replay of a TCP capture, stream reassembly.
+add_test(NAME e2e.ipfix_tcp
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_e2e_ipfix_tcp.py
+                 $<TARGET_FILE:flowdex> ${FDX_CORPUS_DIR})
+set_tests_properties(e2e.ipfix_tcp PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 120)
