@@ -3,3 +3,6 @@ add_test(NAME e2e.ipfix_tcp
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_e2e_ipfix_tcp.py
                  $<TARGET_FILE:flowdex> ${FDX_CORPUS_DIR})
 set_tests_properties(e2e.ipfix_tcp PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 120)
+
+# Reassembly of captured TCP segments into IPFIX messages (replay, golden dump).
+fdx_unit_test(test_tcp_reassembly)
