@@ -6,3 +6,7 @@ set_tests_properties(e2e.ipfix_tcp PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIM
 
 # Reassembly of captured TCP segments into IPFIX messages (replay, golden dump).
 fdx_unit_test(test_tcp_reassembly)
+
+# Which listen entries open TCP, the TCP keys and their validation.
+fdx_unit_test(test_tcp_config)
+target_link_libraries(test_tcp_config PRIVATE fdx_spine)

@@ -232,8 +232,57 @@ def main():
     e2e.check(got == want, "replay: %d documents, daemon over TCP %d; first difference: %s" %
               (len(got), len(want), next(((g, w) for g, w in zip(got, want) if g != w),
                                          "(counts)")))
+    idle_and_off(binary, stream)
     print("ok: 2 x %d records over TCP match the oracle, and the replay of the capture; "
-          "framing, connection bound and cut message counted" % per_exporter)
+          "framing, connection bound, cut message and idle connection counted; ipfix_tcp off "
+          "opens no TCP socket" % per_exporter)
+
+
+def idle_and_off(binary, stream):
+    """tcp_idle_timeout closes a silent connection (tcp_idle), after its first message was
+    decoded; with ipfix_tcp off, the same listen entry opens no TCP socket."""
+    wd = e2e.workdir()
+    port, mport = e2e.free_port(socket.SOCK_STREAM), e2e.free_port(socket.SOCK_STREAM)
+    conf = os.path.join(wd, "flowdex.json")
+    with open(conf, "w") as f:
+        f.write('{"tcp_idle_timeout": "1s"}')
+    fdx = e2e.Flowdex(binary, ["--config", conf, "--listen", "ipfix@127.0.0.1:%d" % port,
+                               "--metrics", "127.0.0.1:%d" % mport, "--output",
+                               os.path.join(wd, "out.ndjson")], wd)
+    try:
+        fdx.wait_ready()
+        s = connect(port)
+        s.sendall(messages(stream)[0])
+        e2e.check(closed_by_peer(s), "idle connection not closed")
+        s.close()
+        m = fdx.wait_metric(lambda m: dropped(m, "tcp_idle") >= 1)
+        e2e.check(dropped(m, "tcp_idle") == 1 and dropped(m, "tcp_partial") == 0,
+                  "tcp_idle %s tcp_partial %s" % (dropped(m, "tcp_idle"),
+                                                  dropped(m, "tcp_partial")))
+        e2e.check(m['flowdex_datagrams_total{protocol="ipfix"}'] == 1, "first message decoded")
+        e2e.check(fdx.stop() == 0, "exit code")
+    except Exception:
+        fdx.kill()
+        print(fdx.log())
+        raise
+    with open(os.path.join(wd, "off.json"), "w") as f:
+        f.write('{"ipfix_tcp": false}')
+    fdx = e2e.Flowdex(binary, ["--config", os.path.join(wd, "off.json"), "--listen",
+                               "ipfix@127.0.0.1:%d" % port, "--metrics", "127.0.0.1:%d" % mport,
+                               "--output", os.path.join(wd, "o2")], wd)
+    try:
+        fdx.wait_ready()
+        try:
+            connect(port).close()
+            refused = False
+        except ConnectionRefusedError:
+            refused = True
+        e2e.check(refused, "ipfix_tcp false: TCP still accepted")
+        e2e.check(fdx.stop() == 0, "exit code")
+    except Exception:
+        fdx.kill()
+        print(fdx.log())
+        raise
 
 
 if __name__ == "__main__":
