@@ -208,7 +208,8 @@ def main():
         by_exp[doc["observer"]["ip"]].append(doc)
     want = collections.Counter(flows)
     for exp in ("127.0.0.1", "127.0.0.2"):
-        got = collections.Counter(doc_key(x) for x in by_exp[exp] if "bytes" in x.get("network", {}))
+        got = collections.Counter(doc_key(x) for x in by_exp[exp]
+                                  if "bytes" in x.get("network", {}))
         e2e.check(got == want, "%s: flows differ from the oracle: missing %s, extra %s" %
                   (exp, list((want - got).elements())[:3], list((got - want).elements())[:3]))
         e2e.check(len(by_exp[exp]) == per_exporter, "%s: %d documents" % (exp, len(by_exp[exp])))

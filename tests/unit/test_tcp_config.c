@@ -33,9 +33,10 @@ static uint16_t port_of(const struct fdx_sockaddr_spec *s)
 static void test_which_entries(void)
 {
     struct fdx_err err = {""};
-    struct fdx_config *c = load_text("{\"listen\": [\":2055\", \":4739\", \"ipfix@127.0.0.1:9996\", "
-                                     "\"netflow@:4740\", \"ipfix@[::1]:9997\", \"sflow@:4739\", "
-                                     "\"ipfix@:4739\"]}", &err);
+    struct fdx_config *c = load_text("{\"listen\": [\":2055\", \":4739\", "
+                                     "\"ipfix@127.0.0.1:9996\", \"netflow@:4740\", "
+                                     "\"ipfix@[::1]:9997\", \"sflow@:4739\", \"ipfix@:4739\"]}",
+                                     &err);
     CHECK_TRUE(c != NULL);
     if (c == NULL) {
         fprintf(stderr, "%s\n", err.msg);
