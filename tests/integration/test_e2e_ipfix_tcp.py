@@ -2,7 +2,7 @@
 (ipfix@). The IPFIX byte stream of the corpus capture exported by softflowd over TCP
 (reassembled in Python) is sent on two concurrent connections from two exporter addresses,
 one split into 1-byte and message-straddling chunks, the other in 1000-byte chunks. Then:
-garbage on a third connection (closed, tcp_framing counted, a fourth connection opened
+a SIGHUP reload, garbage on a third connection (closed, tcp_framing counted, a fourth connection opened
 before it keeps decoding), a connection over tcp_max_connections (closed, tcp_conn_limit),
 a connection that ends inside a message (tcp_partial). After SIGTERM by PID the documents of
 each exporter are exactly the Wireshark oracle's records (addresses, ports, bytes, packets)
@@ -10,6 +10,7 @@ and the counters are exact; `flowdex replay` of the capture gives the same docum
 import collections
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -162,9 +163,15 @@ def main():
         e2e.check(m['flowdex_datagrams_total{protocol="ipfix"}'] == 2 * len(msgs),
                   "datagrams %s" % m['flowdex_datagrams_total{protocol="ipfix"}'])
 
-        # 2. Framing error on C; D (templates sent first) keeps decoding afterwards.
+        # 2. Framing error on C; D (templates sent first) keeps decoding afterwards, across a
+        # SIGHUP reload.
         d = connect(port, "127.0.0.3")
         d.sendall(msgs[0])  # templates, options and the first flows
+        fdx.proc.send_signal(signal.SIGHUP)
+        end = time.monotonic() + 20
+        while "reload: stages reloaded" not in fdx.log() and time.monotonic() < end:
+            time.sleep(0.05)
+        e2e.check("reload: stages reloaded" in fdx.log(), "SIGHUP reload not logged")
         c = connect(port, "127.0.0.4")
         c.sendall(b"GET / HTTP/1.0\r\n\r\n" + b"\x00" * 64)
         e2e.check(closed_by_peer(c), "garbage connection not closed")
