@@ -10,3 +10,7 @@ fdx_unit_test(test_tcp_reassembly)
 # Which listen entries open TCP, the TCP keys and their validation.
 fdx_unit_test(test_tcp_config)
 target_link_libraries(test_tcp_config PRIVATE fdx_spine)
+
+# Reassembly under libFuzzer (FDX_FUZZ) and as a seed replay test: reordered, duplicated,
+# overlapping and lost segments; messages handed over must be the stream's, in order.
+fdx_fuzz_target(fuzz_tcp_reasm fuzz_tcp_reasm.c)
