@@ -368,6 +368,7 @@ int fdx_listener_tcp_start(struct fdx_listener_tcp *l, struct fdx_producer *pr,
     }
     l->ctx_ready = true;
     l->ctx.now_ms = fdx_time_now_ms();
+    fdx_producer_set_lossless(pr); /* a full pipeline waits; TCP holds the exporter back */
     fdx_producer_bind(pr, &l->ctx);
     rc = pthread_create(&l->thread, NULL, listener_main, l);
     if (rc != 0) {

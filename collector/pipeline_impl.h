@@ -26,6 +26,8 @@ struct fdx_producer {
     struct fdx_batch *staging;  /* routing mode: the sink's batch, never sent */
     struct fdx_batch **out;     /* routing mode: batch being filled per worker */
     int64_t wait_deadline_ms;   /* monotonic end of the current wait for room; 0 = none */
+    bool lossless;              /* waits for room without bound (pipeline lossless, or a
+                                 * stream producer: fdx_producer_set_lossless) */
     _Atomic bool finished;      /* stored (release) after the last push; see worker_main */
     fdx_counter kernel_drops;
 };

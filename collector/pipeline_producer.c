@@ -1,6 +1,7 @@
 /* Producer side of the pipeline: the decode sink, routing by flow-key hash, pushing batches
  * to the workers and taking them back. Runs on the producer's thread only; never allocates
- * after init, never blocks indefinitely unless the pipeline is lossless (replay). */
+ * after init, never blocks indefinitely unless the pipeline is lossless (replay) or the
+ * producer reads a stream (IPFIX over TCP: fdx_producer_set_lossless). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,7 @@ static void reclaim(struct fdx_producer *pr)
  * gets one bounded wait, during which the socket buffer holds what arrives. */
 static bool wait_more(struct fdx_producer *pr)
 {
-    if (pr->p->lossless) {
+    if (pr->lossless) {
         return !fdx__pipeline_aborted(pr->p);
     }
     int64_t now = fdx_time_mono_ms();
@@ -144,6 +145,7 @@ int fdx__pipeline_producer_init(struct fdx_pipeline *p, struct fdx_producer *pr,
     uint32_t count = (uint32_t)c->batch_count;
     pr->p = p;
     pr->id = id;
+    pr->lossless = p->lossless;
     atomic_init(&pr->finished, false);
     pr->all = calloc(count, sizeof(*pr->all));
     pr->free = calloc(count, sizeof(*pr->free));
@@ -245,6 +247,11 @@ bool fdx_producer_room(struct fdx_producer *pr)
         pr->wait_deadline_ms = 0;
     }
     return room;
+}
+
+void fdx_producer_set_lossless(struct fdx_producer *pr)
+{
+    pr->lossless = true;
 }
 
 void fdx_producer_set_kernel_drops(struct fdx_producer *pr, uint64_t drops)

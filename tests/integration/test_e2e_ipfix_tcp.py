@@ -6,7 +6,8 @@ a SIGHUP reload, garbage on a third connection (closed, tcp_framing counted, a f
 before it keeps decoding), a connection over tcp_max_connections (closed, tcp_conn_limit),
 a connection that ends inside a message (tcp_partial). After SIGTERM by PID the documents of
 each exporter are exactly the Wireshark oracle's records (addresses, ports, bytes, packets)
-and the counters are exact; `flowdex replay` of the capture gives the same documents."""
+and the counters are exact; `flowdex replay` of the capture gives the same documents. Also:
+the idle timeout, ipfix_tcp off, and back-pressure through a pipeline far too small."""
 import collections
 import json
 import os
@@ -241,9 +242,10 @@ def main():
               (len(got), len(want), next(((g, w) for g, w in zip(got, want) if g != w),
                                          "(counts)")))
     idle_and_off(binary, stream)
+    backpressure(binary, stream)
     print("ok: 2 x %d records over TCP match the oracle, and the replay of the capture; "
           "framing, connection bound, cut message and idle connection counted; ipfix_tcp off "
-          "opens no TCP socket" % per_exporter)
+          "opens no TCP socket; a tiny pipeline slows the sender, drops nothing" % per_exporter)
 
 
 def idle_and_off(binary, stream):
@@ -291,6 +293,39 @@ def idle_and_off(binary, stream):
         fdx.kill()
         print(fdx.log())
         raise
+
+
+def backpressure(binary, stream):
+    """A pipeline far too small for the stream (1-record batches, 2 per producer, rings of
+    2, no listener_wait): the TCP listener waits for the workers instead of dropping, so every
+    record of 8 copies of the stream is written and no drop is counted."""
+    wd = e2e.workdir()
+    port, mport = e2e.free_port(socket.SOCK_STREAM), e2e.free_port(socket.SOCK_STREAM)
+    conf = os.path.join(wd, "flowdex.json")
+    with open(conf, "w") as f:
+        f.write('{"batch_size": 1, "batch_count": 2, "ring_size": 2, "listener_wait": 0}')
+    out = os.path.join(wd, "out.ndjson")
+    fdx = e2e.Flowdex(binary, ["--config", conf, "--listen", "ipfix@127.0.0.1:%d" % port,
+                               "--metrics", "127.0.0.1:%d" % mport, "--output", out,
+                               "--workers", "2"], wd)
+    copies, per_copy = 8, 1422
+    try:
+        fdx.wait_ready()
+        s = connect(port)
+        s.sendall(stream * copies)
+        m = fdx.wait_metric(lambda m: m.get("flowdex_documents_written_total", 0) >=
+                            copies * per_copy, deadline_s=100)
+        s.close()
+        drops = {k: v for k, v in m.items() if k.startswith("flowdex_dropped_total") and v}
+        e2e.check(not drops, "drops: %s" % drops)
+        e2e.check(m['flowdex_records_total{protocol="ipfix"}'] == copies * per_copy,
+                  "records %s" % m['flowdex_records_total{protocol="ipfix"}'])
+        e2e.check(fdx.stop() == 0, "exit code")
+    except Exception:
+        fdx.kill()
+        print(fdx.log())
+        raise
+    e2e.check(len(e2e.read_docs(out)) == copies * per_copy, "documents in the output")
 
 
 if __name__ == "__main__":
