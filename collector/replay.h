@@ -16,7 +16,7 @@
 #include "config.h"
 
 struct fdx_replay_opts {
-    const char *filter; /* BPF expression applied to every capture, or NULL: every UDP packet */
+    const char *filter; /* BPF expression applied to every capture, or NULL: every packet */
     double speed;       /* 0: as fast as possible; else the capture's pace times speed */
     bool progress;      /* a progress line on stderr (the caller checks it is a terminal) */
 };
