@@ -1,49 +1,36 @@
 /* Document encoder: ECS and pmacct schemas. Field names are listed in docs/fields.md. */
 #include "document.h"
 
-#include "doc_keys.h"
-
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "doc_keys.h"
+
+/* A text that needs no JSON escaping, with its length. */
+struct text {
+    const char *s;
+    size_t len;
+};
+
+#define TEXT(lit) ((struct text){(lit), sizeof(lit) - 1})
+
+static inline void put_text(struct fdx_jw *w, const struct fdx_jw_key *k, struct text t)
+{
+    fdx_jwk_lit(w, k, t.s, t.len);
+}
+
+static const struct text proto_names[256] = {
+    [0] = TEXT("hopopt"), [1] = TEXT("icmp"),   [2] = TEXT("igmp"),       [4] = TEXT("ipv4"),
+    [6] = TEXT("tcp"),    [17] = TEXT("udp"),   [41] = TEXT("ipv6"),      [47] = TEXT("gre"),
+    [50] = TEXT("esp"),   [51] = TEXT("ah"),    [58] = TEXT("ipv6-icmp"), [89] = TEXT("ospf"),
+    [103] = TEXT("pim"),  [112] = TEXT("vrrp"), [132] = TEXT("sctp"),
+};
+
 const char *fdx_ip_proto_name(uint8_t proto)
 {
-    switch (proto) {
-    case 0:
-        return "hopopt";
-    case 1:
-        return "icmp";
-    case 2:
-        return "igmp";
-    case 4:
-        return "ipv4";
-    case 6:
-        return "tcp";
-    case 17:
-        return "udp";
-    case 41:
-        return "ipv6";
-    case 47:
-        return "gre";
-    case 50:
-        return "esp";
-    case 51:
-        return "ah";
-    case 58:
-        return "ipv6-icmp";
-    case 89:
-        return "ospf";
-    case 103:
-        return "pim";
-    case 112:
-        return "vrrp";
-    case 132:
-        return "sctp";
-    default:
-        return NULL;
-    }
+    return proto_names[proto].s;
 }
 
 int64_t fdx_document_event_ms(const struct fdx_flow *f)
@@ -109,18 +96,59 @@ void fdx_document_id(const struct fdx_flow *f, uint64_t *hi, uint64_t *lo)
     *lo = b;
 }
 
-static const char *dataset_name(uint8_t proto)
+static struct text dataset_name(uint8_t proto)
 {
     switch (proto) {
     case FDX_PROTO_NF5:
     case FDX_PROTO_NF9:
     case FDX_PROTO_IPFIX:
-        return "netflow_flow";
+        return TEXT("netflow_flow");
     case FDX_PROTO_SFLOW5:
-        return "sflow_flow";
+        return TEXT("sflow_flow");
     default:
-        return "flow";
+        return TEXT("flow");
     }
+}
+
+/* The exporter as text ("192.0.2.1" and "192.0.2.1:2055", "[2001:db8::1]:2055"): the same
+ * for every record of a datagram, so the last one formatted on this thread is kept. */
+struct exporter_text {
+    struct fdx_addr addr;
+    uint16_t port;
+    bool valid;
+    uint8_t ip_len, addr_port_len;
+    char ip[FDX_ADDR_STRLEN];
+    char addr_port[FDX_ADDR_STRLEN + 8];
+};
+
+static _Thread_local struct exporter_text exporter_cache;
+
+static const struct exporter_text *exporter_text(const struct fdx_flow *f)
+{
+    struct exporter_text *x = &exporter_cache;
+    if (x->valid && x->port == f->exporter_port &&
+        memcmp(x->addr.b, f->exporter.b, sizeof(x->addr.b)) == 0) {
+        return x;
+    }
+    x->addr = f->exporter;
+    x->port = f->exporter_port;
+    x->valid = true;
+    size_t n = fdx_fmt_addr(x->ip, &f->exporter);
+    x->ip_len = (uint8_t)n;
+    char *p = x->addr_port;
+    if (!fdx_addr_is_v4(&f->exporter)) {
+        *p++ = '[';
+        memcpy(p, x->ip, n);
+        p += n;
+        *p++ = ']';
+    } else {
+        memcpy(p, x->ip, n);
+        p += n;
+    }
+    *p++ = ':';
+    p += fdx_fmt_u64(p, f->exporter_port);
+    x->addr_port_len = (uint8_t)(p - x->addr_port);
+    return x;
 }
 
 static unsigned proto_version(uint8_t proto)
@@ -133,9 +161,9 @@ static void ecs_event(struct fdx_jw *w, const struct fdx_slot *s, const struct f
 {
     const struct fdx_flow *f = &s->flow;
     bool metric = f->kind == FDX_KIND_COUNTERS;
-    fdx_jwk_cstr(w, FDX_KEY(event_kind), metric ? "metric" : "event");
+    put_text(w, FDX_KEY(event_kind), metric ? TEXT("metric") : TEXT("event"));
     fdx_jwk_raw(w, FDX_KEY(event_category), "[\"network\"]", 11);
-    fdx_jwk_cstr(w, FDX_KEY(event_action), metric ? "sflow_counters" : dataset_name(f->proto));
+    put_text(w, FDX_KEY(event_action), metric ? TEXT("sflow_counters") : dataset_name(f->proto));
     if (fdx_flow_has(f, FDX_F_START)) {
         fdx_jwk_time(w, FDX_KEY(event_start), f->start_ms);
     }
@@ -178,17 +206,16 @@ static void ecs_network(struct fdx_jw *w, const struct fdx_slot *s, const struct
 {
     const struct fdx_flow *f = &s->flow;
     if (fdx_flow_has(f, FDX_F_IP_PROTO)) {
-        const char *name = fdx_ip_proto_name(f->ip_proto);
-        if (name != NULL) {
-            fdx_jwk_cstr(w, FDX_KEY(network_transport), name);
+        if (proto_names[f->ip_proto].s != NULL) {
+            put_text(w, FDX_KEY(network_transport), proto_names[f->ip_proto]);
         }
         char num[20];
-        fdx_jwk_str(w, FDX_KEY(network_iana_number), num, fdx_fmt_u64(num, f->ip_proto));
+        fdx_jwk_lit(w, FDX_KEY(network_iana_number), num, fdx_fmt_u64(num, f->ip_proto));
     }
     if (f->ip_version == 4 || f->ip_version == 6) {
-        fdx_jwk_cstr(w, FDX_KEY(network_type), f->ip_version == 4 ? "ipv4" : "ipv6");
+        put_text(w, FDX_KEY(network_type), f->ip_version == 4 ? TEXT("ipv4") : TEXT("ipv6"));
     } else if (fdx_flow_has(f, FDX_F_SRC_ADDR)) {
-        fdx_jwk_cstr(w, FDX_KEY(network_type), fdx_addr_is_v4(&f->src) ? "ipv4" : "ipv6");
+        put_text(w, FDX_KEY(network_type), fdx_addr_is_v4(&f->src) ? TEXT("ipv4") : TEXT("ipv6"));
     }
     if (fdx_flow_has(f, FDX_F_BYTES)) {
         fdx_jwk_u64(w, FDX_KEY(network_bytes), f->bytes);
@@ -197,8 +224,8 @@ static void ecs_network(struct fdx_jw *w, const struct fdx_slot *s, const struct
         fdx_jwk_u64(w, FDX_KEY(network_packets), f->packets);
     }
     if (fdx_flow_has(f, FDX_F_DIRECTION)) {
-        fdx_jwk_cstr(w, FDX_KEY(network_direction),
-                     f->direction == FDX_DIR_EGRESS ? "egress" : "ingress");
+        put_text(w, FDX_KEY(network_direction),
+                 f->direction == FDX_DIR_EGRESS ? TEXT("egress") : TEXT("ingress"));
     }
     if (fdx_flow_has(f, FDX_F_SRC_VLAN)) {
         fdx_jwk_u64(w, FDX_KEY(network_vlan_id), f->src_vlan);
@@ -210,19 +237,10 @@ static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct
 {
     const struct fdx_flow *f = &s->flow;
     bool v4 = fdx_addr_is_v4(&f->src);
-    char tmp[FDX_ADDR_STRLEN + 8]; /* "[v6]:port" */
-    size_t n = fdx_addr_format(&f->exporter, tmp);
-    if (!fdx_addr_is_v4(&f->exporter)) {
-        memmove(tmp + 1, tmp, n);
-        tmp[0] = '[';
-        tmp[++n] = ']';
-        n++;
-    }
-    tmp[n++] = ':';
-    n += fdx_fmt_u64(tmp + n, f->exporter_port);
-    fdx_jwk_cstr(w, FDX_KEY(netflow_type),
-                 f->kind == FDX_KIND_COUNTERS ? "sflow_counters" : dataset_name(f->proto));
-    fdx_jwk_str(w, FDX_KEY(netflow_exporter_address), tmp, n);
+    const struct exporter_text *x = exporter_text(f);
+    put_text(w, FDX_KEY(netflow_type),
+             f->kind == FDX_KIND_COUNTERS ? TEXT("sflow_counters") : dataset_name(f->proto));
+    fdx_jwk_lit(w, FDX_KEY(netflow_exporter_address), x->addr_port, x->addr_port_len);
     fdx_jwk_u64(w, FDX_KEY(netflow_exporter_source_id), f->domain_id);
     fdx_jwk_u64(w, FDX_KEY(netflow_exporter_version), proto_version(f->proto));
     if (f->export_ms != 0) {
@@ -352,7 +370,7 @@ static void encode_ecs(struct fdx_jw *w, const struct fdx_slot *s, const struct 
     fdx_jwk_time(w, FDX_KEY(timestamp), fdx_document_event_ms(f));
     ecs_event(w, s, st);
     if (f->kind == FDX_KIND_COUNTERS) {
-        fdx_jwk_ip(w, FDX_KEY(observer_ip), &f->exporter);
+        fdx_jwk_lit(w, FDX_KEY(observer_ip), exporter_text(f)->ip, exporter_text(f)->ip_len);
         fdx_document_enrich_ecs(w, s, st, FDX_DOC_OBSERVER);
         fdx_document_counters_ecs(w, s);
         ecs_netflow(w, s, o);
@@ -362,7 +380,8 @@ static void encode_ecs(struct fdx_jw *w, const struct fdx_slot *s, const struct 
     ecs_endpoint(w, s, st, true);
     ecs_endpoint(w, s, st, false);
     ecs_network(w, s, st);
-    fdx_jwk_ip(w, FDX_KEY(observer_ip), &f->exporter);
+    const struct exporter_text *x = exporter_text(f);
+    fdx_jwk_lit(w, FDX_KEY(observer_ip), x->ip, x->ip_len);
     fdx_document_enrich_ecs(w, s, st, FDX_DOC_OBSERVER);
     ecs_netflow(w, s, o);
     fdx_document_enrich_ecs(w, s, st, FDX_DOC_TAIL);
@@ -372,14 +391,15 @@ static void encode_ecs(struct fdx_jw *w, const struct fdx_slot *s, const struct 
 static void pmacct_time(struct fdx_jw *w, const struct fdx_jw_key *key, int64_t ms)
 {
     char tmp[32];
-    fdx_jwk_str(w, key, tmp, fdx_fmt_datetime(tmp, ms, ' ', 6, false));
+    fdx_jwk_lit(w, key, tmp, fdx_fmt_datetime(tmp, ms, ' ', 6, false));
 }
 
 static void encode_pmacct(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st)
 {
     const struct fdx_flow *f = &s->flow;
-    fdx_jwk_cstr(w, FDX_KEY(pm_event_type), "purge");
-    fdx_jwk_ip(w, FDX_KEY(pm_peer_ip_src), &f->exporter);
+    const struct exporter_text *x = exporter_text(f);
+    put_text(w, FDX_KEY(pm_event_type), TEXT("purge"));
+    fdx_jwk_lit(w, FDX_KEY(pm_peer_ip_src), x->ip, x->ip_len);
     if (fdx_flow_has(f, FDX_F_IN_IF)) {
         fdx_jwk_u64(w, FDX_KEY(pm_iface_in), f->in_if);
     }
@@ -427,16 +447,15 @@ static void encode_pmacct(struct fdx_jw *w, const struct fdx_slot *s, const stru
     }
     if (fdx_flow_has(f, FDX_F_TCP_FLAGS)) {
         char num[20];
-        fdx_jwk_str(w, FDX_KEY(pm_tcp_flags), num, fdx_fmt_u64(num, f->tcp_flags));
+        fdx_jwk_lit(w, FDX_KEY(pm_tcp_flags), num, fdx_fmt_u64(num, f->tcp_flags));
     }
     if (fdx_flow_has(f, FDX_F_IP_PROTO)) {
-        const char *name = fdx_ip_proto_name(f->ip_proto);
-        char num[4];
-        if (name == NULL) {
-            snprintf(num, sizeof(num), "%u", f->ip_proto);
-            name = num;
+        if (proto_names[f->ip_proto].s != NULL) {
+            put_text(w, FDX_KEY(pm_ip_proto), proto_names[f->ip_proto]);
+        } else {
+            char num[20];
+            fdx_jwk_lit(w, FDX_KEY(pm_ip_proto), num, fdx_fmt_u64(num, f->ip_proto));
         }
-        fdx_jwk_cstr(w, FDX_KEY(pm_ip_proto), name);
     }
     if (fdx_flow_has(f, FDX_F_TOS)) {
         fdx_jwk_u64(w, FDX_KEY(pm_tos), f->tos);

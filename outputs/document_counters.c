@@ -3,10 +3,10 @@
  * counter the agent reports as unknown (all ones, sFlow v5 §5) is left out. */
 #include "document.h"
 
-#include "doc_keys.h"
-
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "doc_keys.h"
 
 static void u32_known(struct fdx_jw *w, const struct fdx_jw_key *key, uint64_t v)
 {

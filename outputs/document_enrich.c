@@ -4,11 +4,10 @@
  * consecutive. pmacct: flat keys, appended at the end. */
 #include "document.h"
 
-#include "doc_keys.h"
-
 #include <stdio.h>
 #include <string.h>
 
+#include "doc_keys.h"
 #include "intern.h"
 
 static void put_str(struct fdx_jw *w, const struct fdx_jw_key *key, const struct fdx_intern *st,

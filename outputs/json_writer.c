@@ -54,20 +54,20 @@ static const char digits2[201] = "00010203040506070809"
                                  "80818283848586878889"
                                  "90919293949596979899";
 
-static inline unsigned u64_len(uint64_t v)
-{
-    unsigned n = 1;
-    while (v >= 100) {
-        v /= 100;
-        n += 2;
-    }
-    return n + (v >= 10);
-}
-
+/* Two digits at a time from the end; v < 100 (most fields: ports, interfaces, flags) needs
+ * no division. */
 size_t fdx_fmt_u64(char *out, uint64_t v)
 {
-    unsigned n = u64_len(v);
-    char *p = out + n;
+    if (v < 10) {
+        out[0] = (char)('0' + v);
+        return 1;
+    }
+    if (v < 100) {
+        memcpy(out, digits2 + 2 * v, 2);
+        return 2;
+    }
+    char tmp[20];
+    char *p = tmp + sizeof(tmp);
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100);
         v /= 100;
@@ -75,42 +75,55 @@ size_t fdx_fmt_u64(char *out, uint64_t v)
         memcpy(p, digits2 + 2 * r, 2);
     }
     if (v >= 10) {
-        memcpy(p - 2, digits2 + 2 * v, 2);
+        p -= 2;
+        memcpy(p, digits2 + 2 * v, 2);
     } else {
-        p[-1] = (char)('0' + v);
+        *--p = (char)('0' + v);
     }
+    size_t n = (size_t)(tmp + sizeof(tmp) - p);
+    memcpy(out, p, n);
     return n;
 }
 
-static inline char *put_u8(char *p, unsigned v)
-{
-    if (v >= 100) {
-        *p++ = (char)('0' + v / 100);
-        v %= 100;
-        memcpy(p, digits2 + 2 * v, 2);
-        return p + 2;
-    }
-    if (v >= 10) {
-        memcpy(p, digits2 + 2 * v, 2);
-        return p + 2;
-    }
-    *p = (char)('0' + v);
-    return p + 1;
-}
+/* Decimal text of each byte value followed by '.' (the unused bytes are NUL). */
+static const char octet_text[256][5] = {
+    "0.",   "1.",   "2.",   "3.",   "4.",   "5.",   "6.",   "7.",   "8.",   "9.",   "10.",  "11.",
+    "12.",  "13.",  "14.",  "15.",  "16.",  "17.",  "18.",  "19.",  "20.",  "21.",  "22.",  "23.",
+    "24.",  "25.",  "26.",  "27.",  "28.",  "29.",  "30.",  "31.",  "32.",  "33.",  "34.",  "35.",
+    "36.",  "37.",  "38.",  "39.",  "40.",  "41.",  "42.",  "43.",  "44.",  "45.",  "46.",  "47.",
+    "48.",  "49.",  "50.",  "51.",  "52.",  "53.",  "54.",  "55.",  "56.",  "57.",  "58.",  "59.",
+    "60.",  "61.",  "62.",  "63.",  "64.",  "65.",  "66.",  "67.",  "68.",  "69.",  "70.",  "71.",
+    "72.",  "73.",  "74.",  "75.",  "76.",  "77.",  "78.",  "79.",  "80.",  "81.",  "82.",  "83.",
+    "84.",  "85.",  "86.",  "87.",  "88.",  "89.",  "90.",  "91.",  "92.",  "93.",  "94.",  "95.",
+    "96.",  "97.",  "98.",  "99.",  "100.", "101.", "102.", "103.", "104.", "105.", "106.", "107.",
+    "108.", "109.", "110.", "111.", "112.", "113.", "114.", "115.", "116.", "117.", "118.", "119.",
+    "120.", "121.", "122.", "123.", "124.", "125.", "126.", "127.", "128.", "129.", "130.", "131.",
+    "132.", "133.", "134.", "135.", "136.", "137.", "138.", "139.", "140.", "141.", "142.", "143.",
+    "144.", "145.", "146.", "147.", "148.", "149.", "150.", "151.", "152.", "153.", "154.", "155.",
+    "156.", "157.", "158.", "159.", "160.", "161.", "162.", "163.", "164.", "165.", "166.", "167.",
+    "168.", "169.", "170.", "171.", "172.", "173.", "174.", "175.", "176.", "177.", "178.", "179.",
+    "180.", "181.", "182.", "183.", "184.", "185.", "186.", "187.", "188.", "189.", "190.", "191.",
+    "192.", "193.", "194.", "195.", "196.", "197.", "198.", "199.", "200.", "201.", "202.", "203.",
+    "204.", "205.", "206.", "207.", "208.", "209.", "210.", "211.", "212.", "213.", "214.", "215.",
+    "216.", "217.", "218.", "219.", "220.", "221.", "222.", "223.", "224.", "225.", "226.", "227.",
+    "228.", "229.", "230.", "231.", "232.", "233.", "234.", "235.", "236.", "237.", "238.", "239.",
+    "240.", "241.", "242.", "243.", "244.", "245.", "246.", "247.", "248.", "249.", "250.", "251.",
+    "252.", "253.", "254.", "255.",
+};
 
 size_t fdx_fmt_addr(char *out, const struct fdx_addr *a)
 {
     if (!fdx_addr_is_v4(a)) {
         return fdx_addr_format(a, out);
     }
-    char *p = put_u8(out, a->b[12]);
-    *p++ = '.';
-    p = put_u8(p, a->b[13]);
-    *p++ = '.';
-    p = put_u8(p, a->b[14]);
-    *p++ = '.';
-    p = put_u8(p, a->b[15]);
-    return (size_t)(p - out);
+    /* Four bytes per octet (its digits and a dot); the last dot lies past the end. */
+    char *p = out;
+    for (int i = 12; i < 16; i++) {
+        unsigned v = a->b[i];
+        memcpy(p, octet_text[v], 4);
+        p += 2 + (v >= 10) + (v >= 100);
+    }
+    return (size_t)(p - out) - 1;
 }
 
 static void put2(char *p, unsigned v)
@@ -365,14 +378,21 @@ static inline char *kkey(struct fdx_jw *w, const struct fdx_jw_key *k, size_t vm
     if (FDX_UNLIKELY(w->obj[w->depth] != k->parent)) {
         enter(w, k->parent);
     }
-    char *p = room(w, k->len + vmax);
+    size_t skip = w->first[w->depth]; /* no ',' before the first member */
+    size_t n = k->len - skip;
+    char *p = room(w, n + vmax); /* fails exactly where the dotted key would */
     if (p == NULL) {
         return NULL;
     }
-    size_t skip = w->first[w->depth]; /* no ',' before the first member */
     w->first[w->depth] = false;
-    memcpy(p, k->frag + skip, k->len - skip);
-    return p + k->len - skip;
+    if (FDX_LIKELY(w->b->cap - w->b->len >= FDX_JW_FRAG_MAX + vmax)) {
+        /* Fixed size: a few vector moves instead of a call; the bytes past the name are
+         * overwritten by the value or lie beyond the end. */
+        memcpy(p, k->frag + skip, FDX_JW_FRAG_MAX - 1);
+    } else {
+        memcpy(p, k->frag + skip, n);
+    }
+    return p + n;
 }
 
 /* Value writers: each writes at p (room for its bound) and returns the end. */
@@ -384,6 +404,14 @@ static inline char *v_str(char *p, const char *s, size_t len)
     p = escape_to(p, s, len);
     *p++ = '"';
     return p;
+}
+
+static inline char *v_lit(char *p, const char *s, size_t len)
+{
+    *p++ = '"';
+    memcpy(p, s, len);
+    p[len] = '"';
+    return p + len + 1;
 }
 
 #define I64_MAX 21
@@ -496,6 +524,11 @@ void fdx_jw_str(struct fdx_jw *w, const char *k, const char *s, size_t len)
 void fdx_jwk_str(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, size_t len)
 {
     WRITE(kkey, w, k, STR_MAX(len), v_str(p, s, len));
+}
+
+void fdx_jwk_lit(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, size_t len)
+{
+    WRITE(kkey, w, k, len + 2, v_lit(p, s, len));
 }
 
 void fdx_jw_cstr(struct fdx_jw *w, const char *k, const char *s)

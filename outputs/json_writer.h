@@ -30,10 +30,13 @@ struct fdx_jw_obj {
     uint8_t path_len;
 };
 
-/* A member name of a schema object, pre-rendered with its separator: ",\"name\":". */
+/* A member name of a schema object, pre-rendered with its separator: ",\"name\":". The
+ * fragment is stored in a fixed array so that the writer copies it with one fixed-size move:
+ * names of at most FDX_JW_FRAG_MAX - 5 characters (the key table's test checks it). */
+#define FDX_JW_FRAG_MAX 48
 struct fdx_jw_key {
     const struct fdx_jw_obj *parent;
-    const char *frag;
+    char frag[FDX_JW_FRAG_MAX];
     uint8_t len; /* of frag */
 };
 
@@ -90,6 +93,9 @@ void fdx_jw_raw(struct fdx_jw *w, const char *key, const char *json, size_t len)
 /* The same writers with a precompiled key. */
 void fdx_jwk_str(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, size_t len);
 void fdx_jwk_cstr(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s);
+/* A string that needs no escaping (flowdex's own constant texts, formatted numbers and
+ * addresses): quoted and copied as it is. */
+void fdx_jwk_lit(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, size_t len);
 void fdx_jwk_u64(struct fdx_jw *w, const struct fdx_jw_key *k, uint64_t v);
 void fdx_jwk_i64(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t v);
 void fdx_jwk_f64(struct fdx_jw *w, const struct fdx_jw_key *k, double v);

@@ -47,6 +47,7 @@ static void test_tables(void)
         snprintf(frag, sizeof(frag), ",\"%s\":", ki->name);
         CHECK_EQ_STR(ki->key->frag, frag);
         CHECK_EQ_U64(ki->key->len, strlen(frag));
+        CHECK_TRUE(ki->key->len < FDX_JW_FRAG_MAX); /* copied with its NUL in a fixed move */
         CHECK_TRUE(strchr(ki->name, '.') == NULL);
         /* No two keys name the same field. */
         for (size_t j = 0; j < i; j++) {
@@ -298,6 +299,9 @@ static void test_formatters(void)
         size_t n = fdx_fmt_addr(out, &a);
         CHECK_EQ_U64(n, strlen(ref));
         CHECK_MEM_EQ(out, ref, strlen(ref));
+        char generic[FDX_ADDR_STRLEN];
+        CHECK_EQ_U64(fdx_addr_format(&a, generic), n);
+        CHECK_MEM_EQ(out, generic, n);
     }
 }
 
