@@ -54,20 +54,32 @@ static const char digits2[201] = "00010203040506070809"
                                  "80818283848586878889"
                                  "90919293949596979899";
 
-/* Two digits at a time from the end; v < 100 (most fields: ports, interfaces, flags) needs
- * no division. */
-size_t fdx_fmt_u64(char *out, uint64_t v)
+static inline unsigned u64_digits(uint64_t v)
 {
-    if (v < 10) {
-        out[0] = (char)('0' + v);
-        return 1;
+    unsigned n = 1;
+    for (;;) {
+        if (v < 10) {
+            return n;
+        }
+        if (v < 100) {
+            return n + 1;
+        }
+        if (v < 1000) {
+            return n + 2;
+        }
+        if (v < 10000) {
+            return n + 3;
+        }
+        v /= 10000;
+        n += 4;
     }
-    if (v < 100) {
-        memcpy(out, digits2 + 2 * v, 2);
-        return 2;
-    }
-    char tmp[20];
-    char *p = tmp + sizeof(tmp);
+}
+
+/* Decimal text of v at out, two digits at a time from the end; returns the length. */
+static inline size_t put_u64(char *out, uint64_t v)
+{
+    unsigned n = u64_digits(v);
+    char *p = out + n;
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100);
         v /= 100;
@@ -75,14 +87,16 @@ size_t fdx_fmt_u64(char *out, uint64_t v)
         memcpy(p, digits2 + 2 * r, 2);
     }
     if (v >= 10) {
-        p -= 2;
-        memcpy(p, digits2 + 2 * v, 2);
+        memcpy(p - 2, digits2 + 2 * v, 2);
     } else {
-        *--p = (char)('0' + v);
+        p[-1] = (char)('0' + v);
     }
-    size_t n = (size_t)(tmp + sizeof(tmp) - p);
-    memcpy(out, p, n);
     return n;
+}
+
+size_t fdx_fmt_u64(char *out, uint64_t v)
+{
+    return put_u64(out, v);
 }
 
 /* Decimal text of each byte value followed by '.' (the unused bytes are NUL). */
@@ -360,15 +374,49 @@ static char *key(struct fdx_jw *w, const char *k, size_t vmax)
     return room(w, vmax);
 }
 
-/* Makes o the open object (by path: the open objects may have come from dotted keys). */
+/* Opens schema object o, a child of the open object. */
+static void open_child(struct fdx_jw *w, const struct fdx_jw_obj *o)
+{
+    size_t at = o->parent->path_len;
+    size_t len = (size_t)o->path_len - at - 1;
+    FDX_ASSERT(w->depth < FDX_JW_DEPTH && o->path_len < FDX_JW_PATH_MAX);
+    member_name(w, o->path + at, len);
+    put(w, "{", 1);
+    memcpy(w->open + at, o->path + at, len + 1);
+    w->seg_end[w->depth++] = o->path_len;
+    w->first[w->depth] = true;
+    w->obj[w->depth] = o;
+    w->open_len = o->path_len;
+}
+
+/* Makes o the open object. When every open object is a schema object this is pointer work:
+ * close up to the deepest common ancestor, open the rest. Objects a dotted key opened are
+ * compared by path. */
 static void enter(struct fdx_jw *w, const struct fdx_jw_obj *o)
 {
-    if (o->path_len != w->open_len || memcmp(o->path, w->open, o->path_len) != 0) {
-        open_parent(w, o->path, o->path_len);
+    const struct fdx_jw_obj *chain[FDX_JW_DEPTH + 1];
+    unsigned n = 0; /* chain[n - 1] = o, chain[0] = a child of the root */
+    for (const struct fdx_jw_obj *p = o; p->parent != NULL && n <= FDX_JW_DEPTH; p = p->parent) {
+        chain[n++] = p;
     }
-    unsigned d = w->depth;
-    for (const struct fdx_jw_obj *p = o; p != NULL && d > 0; p = p->parent) {
-        w->obj[d--] = p;
+    unsigned common = 0; /* open levels 1..common are chain's first objects */
+    while (common < w->depth && common < n && w->obj[common + 1] == chain[n - 1 - common]) {
+        common++;
+    }
+    if (common < w->depth && w->obj[common + 1] == NULL) {
+        /* A dotted key opened this level: compare by path. */
+        if (o->path_len != w->open_len || memcmp(o->path, w->open, o->path_len) != 0) {
+            open_parent(w, o->path, o->path_len);
+        }
+        unsigned d = w->depth;
+        for (const struct fdx_jw_obj *p = o; p != NULL && d > 0; p = p->parent) {
+            w->obj[d--] = p;
+        }
+        return;
+    }
+    close_to(w, common);
+    for (unsigned i = common; i < n; i++) {
+        open_child(w, chain[n - 1 - i]);
     }
 }
 
@@ -419,9 +467,9 @@ static char *v_i64(char *p, int64_t v)
 {
     if (v < 0) {
         *p++ = '-';
-        return p + fdx_fmt_u64(p, (uint64_t)0 - (uint64_t)v);
+        return p + put_u64(p, (uint64_t)0 - (uint64_t)v);
     }
-    return p + fdx_fmt_u64(p, (uint64_t)v);
+    return p + put_u64(p, (uint64_t)v);
 }
 
 #define F64_MAX 32
@@ -481,7 +529,7 @@ static char *v_u64_array(char *p, const uint64_t *v, size_t n)
         if (i) {
             *p++ = ',';
         }
-        p += fdx_fmt_u64(p, v[i]);
+        p += put_u64(p, v[i]);
     }
     *p++ = ']';
     return p;
@@ -543,12 +591,12 @@ void fdx_jwk_cstr(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s)
 
 void fdx_jw_u64(struct fdx_jw *w, const char *k, uint64_t v)
 {
-    WRITE(key, w, k, 20, p + fdx_fmt_u64(p, v));
+    WRITE(key, w, k, 20, p + put_u64(p, v));
 }
 
 void fdx_jwk_u64(struct fdx_jw *w, const struct fdx_jw_key *k, uint64_t v)
 {
-    WRITE(kkey, w, k, 20, p + fdx_fmt_u64(p, v));
+    WRITE(kkey, w, k, 20, p + put_u64(p, v));
 }
 
 void fdx_jw_i64(struct fdx_jw *w, const char *k, int64_t v)
