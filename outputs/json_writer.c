@@ -295,6 +295,7 @@ void fdx_jw_begin(struct fdx_jw *w, struct fdx_buf *b)
     w->depth = 0;
     w->first[0] = true;
     w->open_len = 0;
+    w->open_stale = false;
     w->obj[0] = &fdx_jw_root;
     put(w, "{", 1);
 }
@@ -334,9 +335,19 @@ static void member_name(struct fdx_jw *w, const char *name, size_t len)
     done(w, p);
 }
 
+/* Writes the open path's text when schema objects were opened since it was last needed. */
+static inline void sync_open(struct fdx_jw *w)
+{
+    if (w->open_stale) {
+        memcpy(w->open, w->obj[w->depth]->path, w->open_len);
+        w->open_stale = false;
+    }
+}
+
 /* Makes path[0..parent_len) ("source.geo.") the open path, closing and opening objects. */
 static void open_parent(struct fdx_jw *w, const char *k, size_t parent_len)
 {
+    sync_open(w);
     unsigned common = 0;
     while (common < w->depth && w->seg_end[common] <= parent_len &&
            memcmp(k, w->open, w->seg_end[common]) == 0) {
@@ -367,6 +378,7 @@ static char *key(struct fdx_jw *w, const char *k, size_t vmax)
 {
     const char *last_dot = strrchr(k, '.');
     size_t parent_len = last_dot != NULL ? (size_t)(last_dot - k) + 1 : 0;
+    sync_open(w);
     if (parent_len != w->open_len || memcmp(k, w->open, parent_len) != 0) {
         open_parent(w, k, parent_len);
     }
@@ -374,19 +386,31 @@ static char *key(struct fdx_jw *w, const char *k, size_t vmax)
     return room(w, vmax);
 }
 
-/* Opens schema object o, a child of the open object. */
+/* Opens schema object o, a child of the open object: ,"name":{ in one step. The open path's
+ * text is written only when a dotted key needs it (sync_open). */
 static void open_child(struct fdx_jw *w, const struct fdx_jw_obj *o)
 {
     size_t at = o->parent->path_len;
     size_t len = (size_t)o->path_len - at - 1;
     FDX_ASSERT(w->depth < FDX_JW_DEPTH && o->path_len < FDX_JW_PATH_MAX);
-    member_name(w, o->path + at, len);
-    put(w, "{", 1);
-    memcpy(w->open + at, o->path + at, len + 1);
+    char *p = room(w, len + 5);
+    if (p == NULL) {
+        return;
+    }
+    if (!w->first[w->depth]) {
+        *p++ = ',';
+    }
+    w->first[w->depth] = false;
+    *p++ = '"';
+    memcpy(p, o->path + at, len);
+    p += len;
+    memcpy(p, "\":{", 3);
+    done(w, p + 3);
     w->seg_end[w->depth++] = o->path_len;
     w->first[w->depth] = true;
     w->obj[w->depth] = o;
     w->open_len = o->path_len;
+    w->open_stale = true;
 }
 
 /* Makes o the open object. When every open object is a schema object this is pointer work:
@@ -405,6 +429,7 @@ static void enter(struct fdx_jw *w, const struct fdx_jw_obj *o)
     }
     if (common < w->depth && w->obj[common + 1] == NULL) {
         /* A dotted key opened this level: compare by path. */
+        sync_open(w);
         if (o->path_len != w->open_len || memcmp(o->path, w->open, o->path_len) != 0) {
             open_parent(w, o->path, o->path_len);
         }

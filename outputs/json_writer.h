@@ -59,6 +59,8 @@ struct fdx_jw {
     /* The open objects' path as text, each name followed by '.' ("source.geo."), copied so
      * that keys may live in temporary buffers; seg_end[d] is where depth d's name ends. */
     char open[FDX_JW_PATH_MAX];
+    bool open_stale; /* open[] not written since schema objects were opened: it is the path of
+                      * obj[depth] (every open object is then a schema object) */
     size_t open_len;
     uint8_t seg_end[FDX_JW_DEPTH];
     /* The schema object open at each depth, NULL when a dotted key opened it (the next
