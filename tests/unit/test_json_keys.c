@@ -177,6 +177,37 @@ static void test_mixed(void)
     fdx_buf_fini(&b);
 }
 
+/* Schema objects opened by precompiled keys, then dotted keys inside and beside them, then
+ * precompiled keys again (the open path's text is written only when a dotted key needs it). */
+static void test_mixed_nested(void)
+{
+    struct fdx_buf a;
+    fdx_buf_init(&a, 0);
+    struct fdx_jw w;
+    fdx_jw_begin(&w, &a);
+    fdx_jwk_u64(&w, FDX_KEY(source_geo_city_name), 1);
+    fdx_jw_u64(&w, "source.geo.extra", 2);
+    fdx_jw_u64(&w, "source.x.y", 3);
+    fdx_jwk_u64(&w, FDX_KEY(source_port), 4);
+    fdx_jwk_u64(&w, FDX_KEY(source_as_organization_name), 5);
+    fdx_jw_u64(&w, "source.as.z", 6);
+    fdx_jwk_u64(&w, FDX_KEY(destination_geo_name), 7);
+    fdx_jw_u64(&w, "destination.geo.w", 8);
+    fdx_jwk_u64(&w, FDX_KEY(destination_geo_region_name), 9);
+    fdx_jwk_u64(&w, FDX_KEY(observer_egress_interface_name), 10);
+    fdx_jw_u64(&w, "observer.egress.interface.alias", 11);
+    fdx_jwk_u64(&w, FDX_KEY(timestamp), 12);
+    CHECK_EQ_I64(fdx_jw_end(&w), 0);
+    char *t = text_of(&a);
+    CHECK_EQ_STR(t, "{\"source\":{\"geo\":{\"city_name\":1,\"extra\":2},\"x\":{\"y\":3},"
+                    "\"port\":4,\"as\":{\"organization\":{\"name\":5},\"z\":6}},"
+                    "\"destination\":{\"geo\":{\"name\":7,\"w\":8,\"region_name\":9}},"
+                    "\"observer\":{\"egress\":{\"interface\":{\"name\":10,\"alias\":11}}},"
+                    "\"@timestamp\":12}");
+    free(t);
+    fdx_buf_fini(&a);
+}
+
 /* Every value writer: the same bytes through a dotted and a precompiled key. */
 static void write_values(struct fdx_jw *w, bool keyed)
 {
@@ -342,6 +373,7 @@ TEST_LIST{
     {"each_key", test_each_key},
     {"whole_document", test_whole_document},
     {"mixed", test_mixed},
+    {"mixed_nested", test_mixed_nested},
     {"values", test_values},
     {"bound", test_bound},
     {"formatters", test_formatters},
