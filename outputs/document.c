@@ -233,10 +233,9 @@ static void ecs_network(struct fdx_jw *w, const struct fdx_slot *s, const struct
     fdx_document_enrich_ecs(w, s, st, FDX_DOC_NETWORK);
 }
 
-static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_doc_opts *o)
+/* netflow.type and netflow.exporter.* */
+static void ecs_netflow_exporter(struct fdx_jw *w, const struct fdx_flow *f)
 {
-    const struct fdx_flow *f = &s->flow;
-    bool v4 = fdx_addr_is_v4(&f->src);
     const struct exporter_text *x = exporter_text(f);
     put_text(w, FDX_KEY(netflow_type),
              f->kind == FDX_KIND_COUNTERS ? TEXT("sflow_counters") : dataset_name(f->proto));
@@ -250,6 +249,12 @@ static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct
         fdx_jwk_ip(w, FDX_KEY(netflow_exporter_agent_address), &f->agent);
     }
     fdx_jwk_u64(w, FDX_KEY(netflow_exporter_sequence), f->export_seq);
+}
+
+/* The record's own fields under netflow.* (IPFIX names). */
+static void ecs_netflow_fields(struct fdx_jw *w, const struct fdx_flow *f)
+{
+    bool v4 = fdx_addr_is_v4(&f->src);
     if (fdx_flow_has(f, FDX_F_ENGINE)) {
         fdx_jwk_u64(w, FDX_KEY(netflow_engine_type), f->engine_type);
         fdx_jwk_u64(w, FDX_KEY(netflow_engine_id), f->engine_id);
@@ -317,6 +322,11 @@ static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct
         }
         fdx_jwk_u64_array(w, FDX_KEY(netflow_mpls_labels), labels, depth);
     }
+}
+
+/* Less common record fields under netflow.*: IPFIX flow details, biflows, NAT, firewall. */
+static void ecs_netflow_details(struct fdx_jw *w, const struct fdx_flow *f)
+{
     if (fdx_flow_has(f, FDX_F_END_REASON)) {
         fdx_jwk_u64(w, FDX_KEY(netflow_flow_end_reason), f->end_reason);
     }
@@ -358,6 +368,13 @@ static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct
     if (fdx_flow_has(f, FDX_F_FW_EVENT)) {
         fdx_jwk_u64(w, FDX_KEY(netflow_firewall_event), f->fw_event);
     }
+}
+
+static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_doc_opts *o)
+{
+    ecs_netflow_exporter(w, &s->flow);
+    ecs_netflow_fields(w, &s->flow);
+    ecs_netflow_details(w, &s->flow);
     if (o->extra_ies) {
         fdx_document_extra_ies(w, s, "netflow");
     }
