@@ -195,8 +195,7 @@ static void *listener_main(void *arg)
     /* Relaxed: a stop request carries no data; the thread is joined afterwards. */
     while (!atomic_load_explicit(&l->stop, memory_order_relaxed)) {
         if (fdx_producer_backpressure(l->producer)) {
-            struct timespec ts = {0, 200 * 1000}; /* datagrams wait in the socket buffer */
-            nanosleep(&ts, NULL);
+            fdx_producer_park(l->producer); /* datagrams wait in the socket buffer */
             continue;
         }
         prepare(l);

@@ -56,6 +56,10 @@ void fdx_producer_finish(struct fdx_producer *pr);
  * ring_full / no_batch. */
 bool fdx_producer_backpressure(struct fdx_producer *pr);
 
+/* Listener side: sleeps while back-pressure lasts, until a worker returns a batch or about a
+ * millisecond passed (the caller asks fdx_producer_backpressure() again). */
+void fdx_producer_park(struct fdx_producer *pr);
+
 /* Kernel receive-queue drops of the producer's socket (SO_RXQ_OVFL, cumulative). */
 void fdx_producer_set_kernel_drops(struct fdx_producer *pr, uint64_t drops);
 

@@ -39,6 +39,43 @@ static bool wait_more(struct fdx_producer *pr)
     return now < pr->wait_deadline_ms;
 }
 
+/* A producer waiting for room sleeps at most this long between two looks (it is woken as
+ * soon as a worker returns a batch). */
+#define PRODUCER_PARK_NS (1000L * 1000)
+
+static bool ring_room(struct fdx_producer *pr, unsigned w)
+{
+    const struct fdx_ring *r = fdx__pipeline_fwd(pr->p, pr->id, w);
+    return fdx_ring_count(r) < fdx_ring_capacity(r);
+}
+
+/* True when the producer can go on. w >= 0: room in the ring to worker w; w == -1: a free
+ * batch (after taking back the returned ones); w == -2: a free batch and room in every ring
+ * (what fdx_producer_backpressure asks). */
+static bool has_room(struct fdx_producer *pr, int w)
+{
+    if (w >= 0) {
+        return ring_room(pr, (unsigned)w);
+    }
+    reclaim(pr);
+    bool room = pr->nfree > 0;
+    for (unsigned i = 0; room && w == -2 && i < pr->p->nwork; i++) {
+        room = ring_room(pr, i);
+    }
+    return room;
+}
+
+/* Sleeps until a worker returns a batch (or PRODUCER_PARK_NS), unless there is room already. */
+static void park(struct fdx_producer *pr, int w)
+{
+    uint32_t ticket = fdx_wake_prepare(&pr->wake);
+    if (has_room(pr, w)) {
+        fdx_wake_cancel(&pr->wake);
+        return;
+    }
+    fdx_wake_wait(&pr->wake, ticket, PRODUCER_PARK_NS);
+}
+
 /* A free batch, or NULL when the pool stays empty (counted by the caller as no_batch). */
 static struct fdx_batch *get_free(struct fdx_producer *pr)
 {
@@ -46,7 +83,7 @@ static struct fdx_batch *get_free(struct fdx_producer *pr)
         reclaim(pr);
     }
     while (pr->nfree == 0 && wait_more(pr)) {
-        fdx__pipeline_idle();
+        park(pr, -1);
         reclaim(pr);
     }
     if (pr->nfree == 0) {
@@ -71,8 +108,9 @@ static void push(struct fdx_producer *pr, unsigned w, struct fdx_batch *b)
             pr->free[pr->nfree++] = b;
             return;
         }
-        fdx__pipeline_idle();
+        park(pr, (int)w);
     }
+    fdx_wake_notify(&pr->p->work[w].wake);
 }
 
 /* Flow-key hash: records with the same key always go to the same worker. */
@@ -145,6 +183,7 @@ int fdx__pipeline_producer_init(struct fdx_pipeline *p, struct fdx_producer *pr,
     pr->p = p;
     pr->id = id;
     atomic_init(&pr->finished, false);
+    fdx_wake_init(&pr->wake);
     pr->all = calloc(count, sizeof(*pr->all));
     pr->free = calloc(count, sizeof(*pr->free));
     if (pr->all == NULL || pr->free == NULL) {
@@ -222,6 +261,12 @@ void fdx_producer_finish(struct fdx_producer *pr)
     /* Release pairs with the acquire load in all_finished() (pipeline_threads.c): every push
      * above is visible to a worker that sees the flag. */
     atomic_store_explicit(&pr->finished, true, memory_order_release);
+    fdx__pipeline_wake_all(pr->p);
+}
+
+void fdx_producer_park(struct fdx_producer *pr)
+{
+    park(pr, -2);
 }
 
 bool fdx_producer_backpressure(struct fdx_producer *pr)
@@ -233,8 +278,7 @@ bool fdx_producer_backpressure(struct fdx_producer *pr)
         room = pr->nfree > 0;
     }
     for (unsigned w = 0; room && w < p->nwork; w++) {
-        const struct fdx_ring *r = fdx__pipeline_fwd(p, pr->id, w);
-        room = fdx_ring_count(r) < fdx_ring_capacity(r);
+        room = ring_room(pr, w);
     }
     if (room) {
         pr->wait_deadline_ms = 0;
