@@ -169,7 +169,11 @@ static bool worker_pass(struct fdx_worker *wk)
             /* The reverse ring holds the producer's whole pool: always room. */
             unsigned ok = fdx_ring_push_burst(fdx__pipeline_back(p, pi, wk->id), &items[i], 1);
             FDX_ASSERT(ok == 1);
-            fdx_wake_notify(&p->prod[pi].wake);
+            /* A producer waiting for room is woken every few batches and at the end of the
+             * burst, not for each one: fewer context switches, and it still never starves. */
+            if ((i & 3) == 3 || i + 1 == n) {
+                fdx_wake_notify(&p->prod[pi].wake);
+            }
         }
         busy |= n > 0;
     }
