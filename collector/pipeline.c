@@ -159,7 +159,7 @@ struct fdx_pipeline *fdx_pipeline_new(const struct fdx_config *cfg, unsigned npr
     }
     fdx_info("pipeline: %u producer(s) x %llu batches of %llu records, %u worker(s), %zu "
              "stage(s), %zu output(s)",
-             nproducers, (unsigned long long)cfg->core.batch_count,
+             nproducers, (unsigned long long)(nproducers > 0 ? p->prod[0].nall : 0),
              (unsigned long long)cfg->core.batch_size, p->nwork, cfg->nstages, cfg->noutputs);
     return p;
 }

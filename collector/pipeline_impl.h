@@ -22,6 +22,7 @@ struct fdx_producer {
     unsigned id;
     struct fdx_decode_ctx *ctx;
     struct fdx_batch **all;     /* every batch of this producer's pool (for freeing) */
+    unsigned nall;              /* batches in the pool */
     struct fdx_batch **free;    /* stack of free batches */
     unsigned nfree;
     struct fdx_batch *staging;  /* routing mode: the sink's batch, never sent */

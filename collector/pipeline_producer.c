@@ -176,10 +176,18 @@ static struct fdx_batch *swap_direct(void *owner, struct fdx_batch *full)
     return get_free(pr);
 }
 
+/* Lossless producers (replay) wait for room instead of dropping, so a deep pool only holds
+ * records that wait anyway, and cycles through more memory than the caches hold: a few
+ * batches per worker keep every worker fed. */
+#define LOSSLESS_POOL_PER_WORKER 4
+
 int fdx__pipeline_producer_init(struct fdx_pipeline *p, struct fdx_producer *pr, unsigned id)
 {
     const struct fdx_core_conf *c = &p->cfg->core;
     uint32_t count = (uint32_t)c->batch_count;
+    if (p->lossless && count > LOSSLESS_POOL_PER_WORKER * (p->nwork + 1)) {
+        count = LOSSLESS_POOL_PER_WORKER * (p->nwork + 1);
+    }
     pr->p = p;
     pr->id = id;
     atomic_init(&pr->finished, false);
@@ -194,6 +202,7 @@ int fdx__pipeline_producer_init(struct fdx_pipeline *p, struct fdx_producer *pr,
         if (pr->all[i] == NULL) {
             return -ENOMEM;
         }
+        pr->nall = i + 1;
         pr->all[i]->pool_id = id;
         pr->free[pr->nfree++] = pr->all[i];
     }
@@ -209,7 +218,7 @@ int fdx__pipeline_producer_init(struct fdx_pipeline *p, struct fdx_producer *pr,
 
 void fdx__pipeline_producer_fini(struct fdx_producer *pr)
 {
-    for (uint32_t i = 0; pr->all != NULL && i < pr->p->cfg->core.batch_count; i++) {
+    for (uint32_t i = 0; pr->all != NULL && i < pr->nall; i++) {
         fdx_batch_free(pr->all[i]);
     }
     free(pr->all);
