@@ -27,6 +27,7 @@ struct fdx_producer {
     unsigned nfree;
     struct fdx_batch *staging;  /* routing mode: the sink's batch, never sent */
     struct fdx_batch **out;     /* routing mode: batch being filled per worker */
+    unsigned *inflight;         /* per worker: batches pushed and not yet returned */
     int64_t wait_deadline_ms;   /* monotonic end of the current wait for room; 0 = none */
     struct fdx_wake wake;       /* parks the producer while it waits for a returned batch */
     _Atomic bool finished;      /* stored (release) after the last push; see worker_main */

@@ -16,6 +16,7 @@ static void reclaim(struct fdx_producer *pr)
         void *items[32];
         unsigned n;
         while ((n = fdx_ring_pop_burst(fdx__pipeline_back(p, pr->id, w), items, 32)) > 0) {
+            pr->inflight[w] -= n;
             for (unsigned i = 0; i < n; i++) {
                 pr->free[pr->nfree++] = items[i];
             }
@@ -110,6 +111,7 @@ static void push(struct fdx_producer *pr, unsigned w, struct fdx_batch *b)
         }
         park(pr, (int)w);
     }
+    pr->inflight[w]++;
     fdx_wake_notify(&pr->p->work[w].wake);
 }
 
@@ -194,7 +196,8 @@ int fdx__pipeline_producer_init(struct fdx_pipeline *p, struct fdx_producer *pr,
     fdx_wake_init(&pr->wake);
     pr->all = calloc(count, sizeof(*pr->all));
     pr->free = calloc(count, sizeof(*pr->free));
-    if (pr->all == NULL || pr->free == NULL) {
+    pr->inflight = calloc(p->nwork, sizeof(*pr->inflight));
+    if (pr->all == NULL || pr->free == NULL || pr->inflight == NULL) {
         return -ENOMEM;
     }
     for (uint32_t i = 0; i < count; i++) {
@@ -223,6 +226,7 @@ void fdx__pipeline_producer_fini(struct fdx_producer *pr)
     }
     free(pr->all);
     free(pr->free);
+    free(pr->inflight);
     fdx_batch_free(pr->staging);
     free(pr->out);
 }
@@ -259,6 +263,26 @@ void fdx_producer_flush(struct fdx_producer *pr)
         return;
     }
     if (ctx->sink.batch != NULL && ctx->sink.batch->n > 0) {
+        push(pr, 0, ctx->sink.batch);
+        ctx->sink.batch = get_free(pr);
+    }
+}
+
+void fdx_producer_flush_idle(struct fdx_producer *pr)
+{
+    struct fdx_decode_ctx *ctx = pr->ctx;
+    reclaim(pr); /* a worker that gave back every batch it had is idle, or about to be */
+    if (pr->p->nwork > 1) {
+        distribute(pr);
+        for (unsigned w = 0; w < pr->p->nwork; w++) {
+            if (pr->out[w] != NULL && pr->inflight[w] == 0) {
+                push(pr, w, pr->out[w]);
+                pr->out[w] = NULL;
+            }
+        }
+        return;
+    }
+    if (ctx->sink.batch != NULL && ctx->sink.batch->n > 0 && pr->inflight[0] == 0) {
         push(pr, 0, ctx->sink.batch);
         ctx->sink.batch = get_free(pr);
     }
