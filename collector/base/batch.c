@@ -47,7 +47,15 @@ void fdx_batch_copy_slot(struct fdx_batch *dst, const struct fdx_slot *src)
     FDX_ASSERT(dst->n < dst->cap);
     struct fdx_slot *d = &dst->slot[dst->n++];
     d->flow = src->flow;
-    d->enr = src->enr;
+    if (src->enr.present != 0 || src->enr.nlabels != 0 || src->enr.anonymized != 0) {
+        d->enr = src->enr;
+    } else {
+        /* Not enriched yet (routing happens before the stages): the header is all there is. */
+        d->enr.present = 0;
+        d->enr.anonymized = src->enr.anonymized;
+        d->enr.anon_mode = src->enr.anon_mode;
+        d->enr.nlabels = 0;
+    }
     d->dropped = src->dropped;
     d->extra.n = src->extra.n;
     d->extra.used = src->extra.used;
