@@ -15,7 +15,8 @@ static const char *const level_names[] = {"error", "warn", "info", "debug", NULL
 #define CORE(f) offsetof(struct fdx_core_conf, f)
 const struct fdx_cfg_key fdx_config_core_keys[] = {
     {"listen", FDX_CFG_STRLIST, "[\":2055\", \":4739\", \":6343\"]", CORE(listen), 0, 0, NULL,
-     "UDP listen addresses \"[PROTO@]ADDR:PORT\"; an empty ADDR is every address"},
+     "listen addresses \"[PROTO@]ADDR:PORT\" (UDP; IPFIX entries also TCP, see ipfix_tcp); "
+     "an empty ADDR is every address"},
     {"workers", FDX_CFG_UINT, "1", CORE(workers), 1, 64, NULL,
      "worker threads running the stage chain and the document encoder"},
     {"schema", FDX_CFG_ENUM, "\"ecs\"", CORE(schema), 0, 0, schema_names,
@@ -52,6 +53,12 @@ const struct fdx_cfg_key fdx_config_core_keys[] = {
      "how long a listener leaves datagrams in the socket buffer while workers are behind"},
     {"extra_ies", FDX_CFG_BOOL, "true", CORE(extra_ies), 0, 0, NULL,
      "write information elements without a fixed field as netflow.<name>"},
+    {"ipfix_tcp", FDX_CFG_BOOL, "true", CORE(ipfix_tcp), 0, 0, NULL,
+     "IPFIX listen entries (ipfix@ADDR:PORT, or port 4739) also accept IPFIX over TCP"},
+    {"tcp_max_connections", FDX_CFG_UINT, "256", CORE(tcp_max_connections), 1, 65536, NULL,
+     "open IPFIX-over-TCP connections; one more is accepted, closed and counted"},
+    {"tcp_idle_timeout", FDX_CFG_DURATION, "\"10m\"", CORE(tcp_idle_timeout), 1000,
+     86400000, NULL, "an IPFIX-over-TCP connection silent this long is closed"},
     {"decode", FDX_CFG_JSON, "{}", CORE(decode), 0, 0, NULL,
      "decoder settings (object; keys below)"},
     {"stages", FDX_CFG_JSON, "null", CORE(stages), 0, 0, NULL,
@@ -174,6 +181,42 @@ int fdx_sockaddr_spec_parse(const char *text, bool allow_proto, struct fdx_socka
     fdx_err_set(err, "\"%s\": address is not an IPv4 literal or a bracketed IPv6 literal",
                 out->text);
     return -EINVAL;
+}
+
+bool fdx_sockaddr_spec_is_ipfix(const struct fdx_sockaddr_spec *s)
+{
+    if (s->proto_hint != FDX_PROTO_UNKNOWN) {
+        return s->proto_hint == FDX_PROTO_IPFIX;
+    }
+    const struct sockaddr_in *s4 = (const struct sockaddr_in *)&s->addr;
+    const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&s->addr;
+    uint16_t port = ntohs(s->addr.ss_family == AF_INET6 ? s6->sin6_port : s4->sin_port);
+    return port == 4739;
+}
+
+/* The TCP listen addresses: every IPFIX entry once (two entries for one address and port
+ * share a socket). */
+static int tcp_addresses(struct fdx_config *c)
+{
+    if (!c->core.ipfix_tcp) {
+        return 0;
+    }
+    c->tcp_listen = calloc(c->nlisten, sizeof(*c->tcp_listen));
+    if (c->tcp_listen == NULL) {
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < c->nlisten; i++) {
+        const struct fdx_sockaddr_spec *s = &c->listen[i];
+        bool dup = false;
+        for (size_t k = 0; k < c->ntcp_listen && !dup; k++) {
+            dup = c->tcp_listen[k].addr_len == s->addr_len &&
+                  memcmp(&c->tcp_listen[k].addr, &s->addr, s->addr_len) == 0;
+        }
+        if (!dup && fdx_sockaddr_spec_is_ipfix(s)) {
+            c->tcp_listen[c->ntcp_listen++] = *s;
+        }
+    }
+    return 0;
 }
 
 struct json_object *fdx_config_read_file(const char *path, struct fdx_err *err)
@@ -412,6 +455,9 @@ static int load_addresses(struct fdx_config *c, struct fdx_err *err)
         }
         c->nlisten = i + 1;
     }
+    if (tcp_addresses(c) != 0) {
+        return -ENOMEM;
+    }
     if (c->core.metrics[0] != '\0') {
         if (fdx_sockaddr_spec_parse(c->core.metrics, false, &c->metrics, &e) != 0) {
             fdx_err_set(err, "config: \"metrics\": %s", e.msg);
@@ -478,6 +524,7 @@ void fdx_config_free(struct fdx_config *c)
     free(c->stages);
     free(c->outputs);
     free(c->listen);
+    free(c->tcp_listen);
     fdx_cfg_release(fdx_config_decode_keys, &c->decode_raw);
     fdx_cfg_release(fdx_config_core_keys, &c->core);
     free(c);

@@ -34,6 +34,10 @@ struct fdx_sockaddr_spec {
 int fdx_sockaddr_spec_parse(const char *text, bool allow_proto, struct fdx_sockaddr_spec *out,
                             struct fdx_err *err);
 
+/* True when a listen entry is an IPFIX one: "ipfix@ADDR:PORT", or port 4739 (the IPFIX
+ * port) without a protocol. With ipfix_tcp on, such an entry also listens on TCP. */
+bool fdx_sockaddr_spec_is_ipfix(const struct fdx_sockaddr_spec *s);
+
 /* Core keys (top level), filled by the key table fdx_config_core_keys. */
 struct fdx_core_conf {
     struct fdx_strlist listen;
@@ -55,6 +59,9 @@ struct fdx_core_conf {
     uint64_t output_wait;      /* ms a worker waits for a free doc batch */
     uint64_t listener_wait;    /* ms a listener leaves datagrams in the socket buffer */
     bool extra_ies;
+    bool ipfix_tcp;               /* IPFIX listen entries also accept TCP on their port */
+    uint64_t tcp_max_connections; /* open IPFIX-over-TCP connections, all addresses */
+    uint64_t tcp_idle_timeout;    /* ms without data before a TCP connection is closed */
     struct json_object *decode;  /* checked against fdx_config_decode_keys */
     struct json_object *stages;  /* array, checked against each stage's keys */
     struct json_object *outputs; /* array, checked against each output's keys */
@@ -90,6 +97,9 @@ struct fdx_config {
     struct fdx_decode_cfg decode;
     struct fdx_sockaddr_spec *listen;
     size_t nlisten;
+    struct fdx_sockaddr_spec *tcp_listen; /* IPFIX over TCP (RFC 7011 §10.4); see
+                                           * fdx_sockaddr_spec_wants_tcp */
+    size_t ntcp_listen;
     struct fdx_sockaddr_spec metrics;
     bool has_metrics;
     struct fdx_stage_conf *stages;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "listener_tcp.h"
 #include "listener_udp.h"
 #include "log.h"
 #include "metrics_http.h"
@@ -28,6 +29,8 @@ struct control {
     struct fdx_pipeline *p;
     struct fdx_listener_udp *listeners;
     size_t nlisteners;
+    struct fdx_listener_tcp tcp; /* IPFIX over TCP: the last producer, when has_tcp */
+    bool has_tcp;
     bool draining;
     int drain_rc;
 };
@@ -50,6 +53,12 @@ static int open_listeners(struct control *c, struct fdx_err *err)
             c->nlisteners++;
         }
     }
+    if (cfg->ntcp_listen > 0) {
+        if (fdx_listener_tcp_open(&c->tcp, cfg, cfg->tcp_listen, cfg->ntcp_listen, err) != 0) {
+            return -1;
+        }
+        c->has_tcp = true;
+    }
     return 0;
 }
 
@@ -58,12 +67,18 @@ static void stop_listeners(struct control *c)
     for (size_t i = 0; i < c->nlisteners; i++) {
         fdx_listener_udp_stop(&c->listeners[i]);
     }
+    if (c->has_tcp) {
+        fdx_listener_tcp_stop(&c->tcp);
+    }
 }
 
 static void close_listeners(struct control *c)
 {
     for (size_t i = 0; i < c->nlisteners; i++) {
         fdx_listener_udp_close(&c->listeners[i]);
+    }
+    if (c->has_tcp) {
+        fdx_listener_tcp_close(&c->tcp);
     }
     free(c->listeners);
 }
@@ -172,7 +187,7 @@ static int start(struct control *c, struct fdx_err *err)
     if (open_listeners(c, err) != 0) {
         return -1;
     }
-    c->p = fdx_pipeline_new(cfg, (unsigned)c->nlisteners, false, err);
+    c->p = fdx_pipeline_new(cfg, (unsigned)(c->nlisteners + c->has_tcp), false, err);
     if (c->p == NULL || fdx_pipeline_start(c->p, err) != 0) {
         return -1;
     }
@@ -181,6 +196,10 @@ static int start(struct control *c, struct fdx_err *err)
                                    err) != 0) {
             return -1;
         }
+    }
+    if (c->has_tcp && fdx_listener_tcp_start(&c->tcp, fdx_pipeline_producer(c->p,
+                                             (unsigned)c->nlisteners), err) != 0) {
+        return -1;
     }
     uv_signal_init(&c->loop, &c->sig_term);
     uv_signal_init(&c->loop, &c->sig_int);
@@ -212,8 +231,8 @@ int fdx_control_run(const struct fdx_cli *cli, struct fdx_config *cfg, struct fd
     uv_loop_init(&c->loop);
     int rc = start(c, err);
     if (rc == 0) {
-        fdx_info("flowdex %s running: %zu listener thread(s), pid %d", FDX_VERSION, c->nlisteners,
-                 (int)uv_os_getpid());
+        fdx_info("flowdex %s running: %zu listener thread(s), pid %d", FDX_VERSION,
+                 c->nlisteners + c->has_tcp, (int)uv_os_getpid());
         uv_run(&c->loop, UV_RUN_DEFAULT);
     } else {
         /* Start-up failed: undo what started, in reverse order. */

@@ -65,6 +65,17 @@ bool fdx_producer_backpressure(struct fdx_producer *pr);
 /* Listener side: sleeps while back-pressure lasts, until a worker returns a batch or about a
  * millisecond passed (the caller asks fdx_producer_backpressure() again). */
 void fdx_producer_park(struct fdx_producer *pr);
+/* Stream listener side of back-pressure: true when a free batch and room in every ring
+ * are there now. Unlike fdx_producer_backpressure there is no time bound: a TCP listener
+ * stops reading for as long as the workers are behind (TCP flow control holds the
+ * exporter), and its producer is lossless (fdx_producer_set_lossless), so the records of a
+ * read that fills the pipeline wait too: nothing is dropped. */
+bool fdx_producer_room(struct fdx_producer *pr);
+
+/* Before the producer's thread starts: the producer waits for room without bound instead of
+ * counting no_batch / ring_full, as in a lossless pipeline (until the drain deadline). For a
+ * stream listener, whose data the sender holds back while it waits (TCP flow control). */
+void fdx_producer_set_lossless(struct fdx_producer *pr);
 
 /* Kernel receive-queue drops of the producer's socket (SO_RXQ_OVFL, cumulative). */
 void fdx_producer_set_kernel_drops(struct fdx_producer *pr, uint64_t drops);

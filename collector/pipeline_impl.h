@@ -30,6 +30,8 @@ struct fdx_producer {
     unsigned *inflight;         /* per worker: batches pushed and not yet returned */
     int64_t wait_deadline_ms;   /* monotonic end of the current wait for room; 0 = none */
     struct fdx_wake wake;       /* parks the producer while it waits for a returned batch */
+    bool lossless;              /* waits for room without bound (pipeline lossless, or a
+                                 * stream producer: fdx_producer_set_lossless) */
     _Atomic bool finished;      /* stored (release) after the last push; see worker_main */
     fdx_counter kernel_drops;
 };

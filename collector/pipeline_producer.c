@@ -1,6 +1,7 @@
 /* Producer side of the pipeline: the decode sink, routing by flow-key hash, pushing batches
  * to the workers and taking them back. Runs on the producer's thread only; never allocates
- * after init, never blocks indefinitely unless the pipeline is lossless (replay). */
+ * after init, never blocks indefinitely unless the pipeline is lossless (replay) or the
+ * producer reads a stream (IPFIX over TCP: fdx_producer_set_lossless). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ static void reclaim(struct fdx_producer *pr)
  * gets one bounded wait, during which the socket buffer holds what arrives. */
 static bool wait_more(struct fdx_producer *pr)
 {
-    if (pr->p->lossless) {
+    if (pr->lossless) {
         return !fdx__pipeline_aborted(pr->p);
     }
     int64_t now = fdx_time_mono_ms();
@@ -192,6 +193,7 @@ int fdx__pipeline_producer_init(struct fdx_pipeline *p, struct fdx_producer *pr,
     }
     pr->p = p;
     pr->id = id;
+    pr->lossless = p->lossless;
     atomic_init(&pr->finished, false);
     fdx_wake_init(&pr->wake);
     pr->all = calloc(count, sizeof(*pr->all));
@@ -304,6 +306,11 @@ void fdx_producer_park(struct fdx_producer *pr)
 
 bool fdx_producer_backpressure(struct fdx_producer *pr)
 {
+    return !fdx_producer_room(pr) && wait_more(pr);
+}
+
+bool fdx_producer_room(struct fdx_producer *pr)
+{
     struct fdx_pipeline *p = pr->p;
     bool room = pr->nfree > 0;
     if (!room) {
@@ -315,9 +322,13 @@ bool fdx_producer_backpressure(struct fdx_producer *pr)
     }
     if (room) {
         pr->wait_deadline_ms = 0;
-        return false;
     }
-    return wait_more(pr);
+    return room;
+}
+
+void fdx_producer_set_lossless(struct fdx_producer *pr)
+{
+    pr->lossless = true;
 }
 
 void fdx_producer_set_kernel_drops(struct fdx_producer *pr, uint64_t drops)

@@ -17,16 +17,21 @@
 #include "pipeline.h"
 #include "reader.h"
 #include "summary.h"
+#include "tcp_reassembly.h"
+#include "templates.h"
 #include "timeconv.h"
 
 #define PROGRESS_EVERY_MS 250
 #define PACE_MIN_SLEEP_MS 1
+#define TCP_STREAMS 64 /* TCP streams followed at once */
 
 struct replay {
     struct fdx_decode_ctx ctx;
     struct fdx_producer *pr;
     const struct fdx_replay_opts *opts;
     struct fdx_replay_stats st;
+    struct fdx_tcp_reasm *tcp;
+    int64_t pkt_ms;         /* capture time of the packet being read */
     int64_t next_tick;      /* capture time of the next housekeeping tick */
     int64_t pace_wall0;     /* --speed: monotonic time of the first packet */
     int64_t pace_cap0;      /* --speed: capture time of the first packet (-1: none yet) */
@@ -143,6 +148,47 @@ static int apply_filter(pcap_t *pc, const char *expr, const char *file)
     return 0;
 }
 
+/* One IPFIX message reassembled from a TCP stream: a datagram from the stream's source. */
+static void tcp_msg(void *arg, const struct fdx_capture_pkt *seg, const uint8_t *msg,
+                    size_t len)
+{
+    struct replay *r = arg;
+    struct fdx_datagram dg = {
+        .data = msg,
+        .len = len,
+        .exporter = seg->src,
+        .exporter_port = seg->sport,
+        .recv_ms = r->pkt_ms,
+    };
+    r->st.tcp_msgs++;
+    dispatch(r, &dg);
+}
+
+/* The end of an IPFIX-over-TCP stream ends its templates (RFC 7011 §8). */
+static void tcp_end(void *arg, const struct fdx_addr *src, uint16_t sport)
+{
+    struct replay *r = arg;
+    (void)sport;
+    fdx_templates_forget(r->ctx.templates, src, FDX_PROTO_IPFIX);
+}
+
+static void tcp_segment(struct replay *r, const struct fdx_capture_pkt *pkt, int64_t ts_ms)
+{
+    r->st.tcp++;
+    r->pkt_ms = ts_ms;
+    if (r->tcp == NULL) {
+        r->tcp = fdx_tcp_reasm_new(TCP_STREAMS);
+        if (r->tcp == NULL) {
+            r->st.not_udp++;
+            return;
+        }
+    }
+    if (pkt->len > 0) {
+        pace(r, ts_ms);
+    }
+    fdx_tcp_reasm_feed(r->tcp, fdx_producer_counters(r->pr), pkt, tcp_msg, tcp_end, r);
+}
+
 static int replay_pcap(struct replay *r, pcap_t *pc)
 {
     int linktype = pcap_datalink(pc);
@@ -153,7 +199,12 @@ static int replay_pcap(struct replay *r, pcap_t *pc)
     while ((rc = pcap_next_ex(pc, &hdr, &data)) == 1) {
         r->st.packets++;
         struct fdx_capture_pkt pkt;
-        enum fdx_capture_skip why = fdx_capture_udp(linktype, data, hdr->caplen, &pkt);
+        enum fdx_capture_skip why = fdx_capture_parse(linktype, data, hdr->caplen, &pkt);
+        int64_t ts_ms = (int64_t)hdr->ts.tv_sec * 1000 + hdr->ts.tv_usec / 1000;
+        if (why == FDX_CAPTURE_OK && pkt.l4 == FDX_CAPTURE_IPPROTO_TCP) {
+            tcp_segment(r, &pkt, ts_ms);
+            continue;
+        }
         if (why != FDX_CAPTURE_OK) {
             count_skip(&r->st, why);
             continue;
@@ -164,13 +215,17 @@ static int replay_pcap(struct replay *r, pcap_t *pc)
             .len = pkt.len,
             .exporter = pkt.src,
             .exporter_port = pkt.sport,
-            .recv_ms = (int64_t)hdr->ts.tv_sec * 1000 + hdr->ts.tv_usec / 1000,
+            .recv_ms = ts_ms,
         };
         pace(r, dg.recv_ms);
         dispatch(r, &dg);
         if ((r->st.packets & 1023) == 0) {
             progress(r, f != NULL ? ftell(f) : -1, false);
         }
+    }
+    if (r->tcp != NULL) {
+        /* A stream still open at the end of a file ends there (one file, one capture). */
+        fdx_tcp_reasm_finish(r->tcp, fdx_producer_counters(r->pr), tcp_end, r);
     }
     fdx_producer_flush(r->pr);
     return rc == PCAP_ERROR ? -EIO : 0;
@@ -264,10 +319,12 @@ static int replay_one(struct replay *r, const char *file)
 
 static void log_stats(const struct fdx_replay_stats *st)
 {
-    fdx_info("replay: %llu packets, %llu UDP datagrams, %llu IPFIX file messages; skipped: "
-             "%llu not UDP, %llu not IP, %llu fragments, %llu truncated",
+    fdx_info("replay: %llu packets, %llu UDP datagrams, %llu IPFIX file messages, %llu TCP "
+             "segments (%llu IPFIX messages); skipped: %llu neither UDP nor TCP, %llu not IP, "
+             "%llu fragments, %llu truncated",
              (unsigned long long)st->packets, (unsigned long long)st->udp,
-             (unsigned long long)st->ipfix_msgs, (unsigned long long)st->not_udp,
+             (unsigned long long)st->ipfix_msgs, (unsigned long long)st->tcp,
+             (unsigned long long)st->tcp_msgs, (unsigned long long)st->not_udp,
              (unsigned long long)st->not_ip, (unsigned long long)st->fragments,
              (unsigned long long)st->truncated);
 }
@@ -308,8 +365,18 @@ int fdx_replay_run(const struct fdx_config *cfg, const struct fdx_replay_opts *o
     fdx_producer_finish(r->pr);
     fdx_pipeline_drain(p, fdx_time_mono_ms() + (int64_t)cfg->core.shutdown_timeout);
     log_stats(&r->st);
+    if (r->tcp != NULL) {
+        const struct fdx_tcp_reasm_stats *ts = fdx_tcp_reasm_stats(r->tcp);
+        fdx_info("replay: TCP: %llu IPFIX streams, %llu other streams ignored, %llu segments "
+                 "retransmitted, %llu out of order, %llu streams abandoned at a gap, %llu "
+                 "evicted", (unsigned long long)ts->ipfix_streams,
+                 (unsigned long long)ts->other_streams, (unsigned long long)ts->retransmitted,
+                 (unsigned long long)ts->out_of_order, (unsigned long long)ts->gaps,
+                 (unsigned long long)ts->evicted);
+    }
     fdx_summary_print(p, stderr);
     fdx_decode_ctx_fini(&r->ctx);
+    fdx_tcp_reasm_free(r->tcp);
     fdx_pipeline_free(p);
     free(r);
     return code;

@@ -3,7 +3,9 @@
  * producer, lossless: the reader waits for the workers instead of dropping). Link types,
  * VLAN tags and IP versions: see capture.h. The protocol is recognised from the payload,
  * not the port; the packet's source address and port are the exporter, its timestamp the
- * receive time. IP fragments are not reassembled: they are skipped and counted. */
+ * receive time. IP fragments are not reassembled: they are skipped and counted. IPFIX over
+ * TCP is reassembled per connection (tcp_reassembly.h); the templates of a stream are
+ * forgotten when it ends, as the daemon does when a connection closes. */
 #ifndef FDX_REPLAY_H
 #define FDX_REPLAY_H
 
@@ -14,7 +16,7 @@
 #include "config.h"
 
 struct fdx_replay_opts {
-    const char *filter; /* BPF expression applied to every capture, or NULL: every UDP packet */
+    const char *filter; /* BPF expression applied to every capture, or NULL: every packet */
     double speed;       /* 0: as fast as possible; else the capture's pace times speed */
     bool progress;      /* a progress line on stderr (the caller checks it is a terminal) */
 };
@@ -24,7 +26,9 @@ struct fdx_replay_stats {
     uint64_t packets;    /* packets read */
     uint64_t udp;        /* UDP payloads handed to the decoders */
     uint64_t ipfix_msgs; /* messages of IPFIX files handed to the decoders */
-    uint64_t not_udp;    /* IP but not UDP (TCP, ICMP …) */
+    uint64_t tcp;        /* TCP segments (IPFIX over TCP is reassembled) */
+    uint64_t tcp_msgs;   /* IPFIX messages reassembled from TCP streams */
+    uint64_t not_udp;    /* IP but neither UDP nor TCP (ICMP …) */
     uint64_t not_ip;     /* unsupported link type or ethertype (ARP, LLC …) */
     uint64_t fragments;  /* IP fragments (not reassembled) */
     uint64_t truncated;  /* headers or payload cut short by the capture length */

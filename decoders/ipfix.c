@@ -109,28 +109,9 @@ size_t fdx_ipfix_decode(struct fdx_decode_ctx *ctx, const struct fdx_datagram *d
     }
     fdx_counter_add(&exp->datagrams, 1);
 
-    while (fdx_rd_left(&msg) > 0) {
-        uint16_t id = fdx_rd_u16(&msg);
-        uint16_t len = fdx_rd_u16(&msg);
-        if (msg.err) {
-            fdx_decode_count(ctx, FDX_DROP_TRUNCATED, 1);
-            break;
-        }
-        if (len < 4) {
-            fdx_decode_count(ctx, FDX_DROP_BAD_LENGTH, 1);
-            break;
-        }
-        if (len - 4u > fdx_rd_left(&msg) && len - 4u <= fdx_rd_left(&msg) + fdx_rd_left(&rd)) {
-            /* The last set ends past the message length but inside the datagram: an exporter
-             * that under-counts the message length (corpus: telegraf issue_14370). Trust
-             * the set, which the datagram bounds. */
-            msg.end = rd.end;
-        }
-        struct fdx_rd body = fdx_rd_sub(&msg, len - 4u);
-        if (body.err) {
-            fdx_decode_count(ctx, FDX_DROP_TRUNCATED, 1);
-            break;
-        }
+    uint16_t id;
+    struct fdx_rd body;
+    while (fdx__sets_next(&w, &msg, &rd, &id, &body)) {
         if (id == IPFIX_SET_TEMPLATE || id == IPFIX_SET_OPTIONS) {
             template_set(&w, &body, id == IPFIX_SET_OPTIONS);
         } else if (id >= IPFIX_MIN_DATA_ID) {

@@ -110,21 +110,9 @@ size_t fdx_nf9_decode(struct fdx_decode_ctx *ctx, const struct fdx_datagram *dg)
     fdx_counter_add(&exp->datagrams, 1);
     fdx_exporter_track_sequence(exp, ctx->counters, seq, 1);
 
-    while (fdx_rd_left(&rd) >= 4) {
-        uint16_t id = fdx_rd_u16(&rd);
-        uint16_t len = fdx_rd_u16(&rd);
-        if (id == 0 && len == 0) {
-            break; /* zero fill after the last flowset (logstash cisco_aci, paloalto_81) */
-        }
-        if (len < 4) {
-            fdx_decode_count(ctx, FDX_DROP_BAD_LENGTH, 1);
-            break;
-        }
-        struct fdx_rd body = fdx_rd_sub(&rd, len - 4u);
-        if (body.err) {
-            fdx_decode_count(ctx, FDX_DROP_TRUNCATED, 1);
-            break;
-        }
+    uint16_t id;
+    struct fdx_rd body;
+    while (fdx__sets_next(&w, &rd, NULL, &id, &body)) {
         if (id == NF9_FLOWSET_TEMPLATE) {
             template_flowset(&w, &body);
         } else if (id == NF9_FLOWSET_OPTIONS) {

@@ -31,6 +31,41 @@ struct fdx_exporter *fdx__sets_begin(struct fdx_set_walk *w, struct fdx_decode_c
     return w->exp;
 }
 
+bool fdx__sets_next(struct fdx_set_walk *w, struct fdx_rd *rd, const struct fdx_rd *outer,
+                    uint16_t *id, struct fdx_rd *body)
+{
+    bool nf9 = w->msg.proto == FDX_PROTO_NF9;
+    if (nf9 ? fdx_rd_left(rd) < 4 : fdx_rd_left(rd) == 0) {
+        return false;
+    }
+    uint16_t set_id = fdx_rd_u16(rd);
+    uint16_t len = fdx_rd_u16(rd);
+    if (rd->err) {
+        fdx_decode_count(w->ctx, FDX_DROP_TRUNCATED, 1);
+        return false;
+    }
+    if (nf9 && set_id == 0 && len == 0) {
+        return false; /* zero fill after the last flowset (logstash cisco_aci, paloalto_81) */
+    }
+    if (len < 4) {
+        fdx_decode_count(w->ctx, FDX_DROP_BAD_LENGTH, 1);
+        return false;
+    }
+    if (outer != NULL && len - 4u > fdx_rd_left(rd) &&
+        len - 4u <= fdx_rd_left(rd) + fdx_rd_left(outer)) {
+        /* The last set ends past the message length but inside the datagram (corpus:
+         * telegraf issue_14370). Trust the set, which the datagram bounds. */
+        rd->end = outer->end;
+    }
+    *body = fdx_rd_sub(rd, len - 4u);
+    if (body->err) {
+        fdx_decode_count(w->ctx, FDX_DROP_TRUNCATED, 1);
+        return false;
+    }
+    *id = set_id;
+    return true;
+}
+
 void fdx__sets_data(struct fdx_set_walk *w, uint16_t set_id, struct fdx_rd *body)
 {
     struct fdx_decode_ctx *ctx = w->ctx;

@@ -29,6 +29,16 @@ struct fdx_set_walk {
 struct fdx_exporter *fdx__sets_begin(struct fdx_set_walk *w, struct fdx_decode_ctx *ctx,
                                      const struct fdx_msg_info *m);
 
+/* Next set (NetFlow v9 flowset) of the message in rd: reads its 4-byte header and makes
+ * body a sub-reader over the rest. Returns false at the end of the message or when the walk
+ * must stop (a bad length or a truncated set is counted in record_drop). Per protocol
+ * (w->msg.proto): NetFlow v9 stops silently at fewer than 4 bytes left and at a zero-filled
+ * header (padding after the last flowset); IPFIX counts a partial set header as truncated.
+ * outer (IPFIX: the datagram, or NULL) lets the last set end past the message length but
+ * inside the datagram (an exporter that under-counts the message length). */
+bool fdx__sets_next(struct fdx_set_walk *w, struct fdx_rd *rd, const struct fdx_rd *outer,
+                    uint16_t *id, struct fdx_rd *body);
+
 /* Decodes one data set (set_id >= 256; body = set without its 4-byte header), or keeps it
  * pending when its template is unknown. */
 void fdx__sets_data(struct fdx_set_walk *w, uint16_t set_id, struct fdx_rd *body);

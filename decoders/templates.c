@@ -242,6 +242,25 @@ unsigned fdx_templates_withdraw_all(struct fdx_templates *t, const struct fdx_tm
     return sweep(t, drop_all, &a);
 }
 
+static bool drop_exporter(const struct tmpl *e, const void *arg)
+{
+    const struct fdx_tmpl_key *k = arg;
+    return e->key.proto == k->proto && fdx_addr_eq(&e->key.addr, &k->addr);
+}
+
+unsigned fdx_templates_forget(struct fdx_templates *t, const struct fdx_addr *addr,
+                              uint8_t proto)
+{
+    if (t->count == 0) {
+        return 0;
+    }
+    struct fdx_tmpl_key k;
+    memset(&k, 0, sizeof(k));
+    k.addr = *addr;
+    k.proto = proto;
+    return sweep(t, drop_exporter, &k);
+}
+
 static bool drop_old(const struct tmpl *e, const void *arg)
 {
     return e->seen_ms < *(const int64_t *)arg;

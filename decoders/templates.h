@@ -54,6 +54,11 @@ bool fdx_templates_withdraw(struct fdx_templates *t, const struct fdx_tmpl_key *
 unsigned fdx_templates_withdraw_all(struct fdx_templates *t, const struct fdx_tmpl_key *key,
                                     bool is_options);
 
+/* Forgets every template and options template of addr for proto, whatever the domain: the
+ * end of an IPFIX-over-TCP session (RFC 7011 §8). Returns how many were removed. */
+unsigned fdx_templates_forget(struct fdx_templates *t, const struct fdx_addr *addr,
+                              uint8_t proto);
+
 /* Removes templates not refreshed for timeout_ms. Returns how many. */
 unsigned fdx_templates_expire(struct fdx_templates *t, int64_t now_ms, int64_t timeout_ms);
 

@@ -6,42 +6,31 @@
 #include <string.h>
 #include <time.h>
 
+#include "doc_keys.h"
+
+/* A text that needs no JSON escaping, with its length. */
+struct text {
+    const char *s;
+    size_t len;
+};
+
+#define TEXT(lit) ((struct text){(lit), sizeof(lit) - 1})
+
+static inline void put_text(struct fdx_jw *w, const struct fdx_jw_key *k, struct text t)
+{
+    fdx_jwk_lit(w, k, t.s, t.len);
+}
+
+static const struct text proto_names[256] = {
+    [0] = TEXT("hopopt"), [1] = TEXT("icmp"),   [2] = TEXT("igmp"),       [4] = TEXT("ipv4"),
+    [6] = TEXT("tcp"),    [17] = TEXT("udp"),   [41] = TEXT("ipv6"),      [47] = TEXT("gre"),
+    [50] = TEXT("esp"),   [51] = TEXT("ah"),    [58] = TEXT("ipv6-icmp"), [89] = TEXT("ospf"),
+    [103] = TEXT("pim"),  [112] = TEXT("vrrp"), [132] = TEXT("sctp"),
+};
+
 const char *fdx_ip_proto_name(uint8_t proto)
 {
-    switch (proto) {
-    case 0:
-        return "hopopt";
-    case 1:
-        return "icmp";
-    case 2:
-        return "igmp";
-    case 4:
-        return "ipv4";
-    case 6:
-        return "tcp";
-    case 17:
-        return "udp";
-    case 41:
-        return "ipv6";
-    case 47:
-        return "gre";
-    case 50:
-        return "esp";
-    case 51:
-        return "ah";
-    case 58:
-        return "ipv6-icmp";
-    case 89:
-        return "ospf";
-    case 103:
-        return "pim";
-    case 112:
-        return "vrrp";
-    case 132:
-        return "sctp";
-    default:
-        return NULL;
-    }
+    return proto_names[proto].s;
 }
 
 int64_t fdx_document_event_ms(const struct fdx_flow *f)
@@ -107,18 +96,59 @@ void fdx_document_id(const struct fdx_flow *f, uint64_t *hi, uint64_t *lo)
     *lo = b;
 }
 
-static const char *dataset_name(uint8_t proto)
+static struct text dataset_name(uint8_t proto)
 {
     switch (proto) {
     case FDX_PROTO_NF5:
     case FDX_PROTO_NF9:
     case FDX_PROTO_IPFIX:
-        return "netflow_flow";
+        return TEXT("netflow_flow");
     case FDX_PROTO_SFLOW5:
-        return "sflow_flow";
+        return TEXT("sflow_flow");
     default:
-        return "flow";
+        return TEXT("flow");
     }
+}
+
+/* The exporter as text ("192.0.2.1" and "192.0.2.1:2055", "[2001:db8::1]:2055"): the same
+ * for every record of a datagram, so the last one formatted on this thread is kept. */
+struct exporter_text {
+    struct fdx_addr addr;
+    uint16_t port;
+    bool valid;
+    uint8_t ip_len, addr_port_len;
+    char ip[FDX_ADDR_STRLEN];
+    char addr_port[FDX_ADDR_STRLEN + 8];
+};
+
+static _Thread_local struct exporter_text exporter_cache;
+
+static const struct exporter_text *exporter_text(const struct fdx_flow *f)
+{
+    struct exporter_text *x = &exporter_cache;
+    if (x->valid && x->port == f->exporter_port &&
+        memcmp(x->addr.b, f->exporter.b, sizeof(x->addr.b)) == 0) {
+        return x;
+    }
+    x->addr = f->exporter;
+    x->port = f->exporter_port;
+    x->valid = true;
+    size_t n = fdx_fmt_addr(x->ip, &f->exporter);
+    x->ip_len = (uint8_t)n;
+    char *p = x->addr_port;
+    if (!fdx_addr_is_v4(&f->exporter)) {
+        *p++ = '[';
+        memcpy(p, x->ip, n);
+        p += n;
+        *p++ = ']';
+    } else {
+        memcpy(p, x->ip, n);
+        p += n;
+    }
+    *p++ = ':';
+    p += fdx_fmt_u64(p, f->exporter_port);
+    x->addr_port_len = (uint8_t)(p - x->addr_port);
+    return x;
 }
 
 static unsigned proto_version(uint8_t proto)
@@ -131,20 +161,20 @@ static void ecs_event(struct fdx_jw *w, const struct fdx_slot *s, const struct f
 {
     const struct fdx_flow *f = &s->flow;
     bool metric = f->kind == FDX_KIND_COUNTERS;
-    fdx_jw_cstr(w, "event.kind", metric ? "metric" : "event");
-    fdx_jw_raw(w, "event.category", "[\"network\"]", 11);
-    fdx_jw_cstr(w, "event.action", metric ? "sflow_counters" : dataset_name(f->proto));
+    put_text(w, FDX_KEY(event_kind), metric ? TEXT("metric") : TEXT("event"));
+    fdx_jwk_raw(w, FDX_KEY(event_category), "[\"network\"]", 11);
+    put_text(w, FDX_KEY(event_action), metric ? TEXT("sflow_counters") : dataset_name(f->proto));
     if (fdx_flow_has(f, FDX_F_START)) {
-        fdx_jw_time(w, "event.start", f->start_ms);
+        fdx_jwk_time(w, FDX_KEY(event_start), f->start_ms);
     }
     if (fdx_flow_has(f, FDX_F_END)) {
-        fdx_jw_time(w, "event.end", f->end_ms);
+        fdx_jwk_time(w, FDX_KEY(event_end), f->end_ms);
     }
     if (fdx_flow_has(f, FDX_F_START) && fdx_flow_has(f, FDX_F_END) && f->end_ms >= f->start_ms) {
         /* ECS event.duration is in nanoseconds. */
-        fdx_jw_u64(w, "event.duration", (uint64_t)(f->end_ms - f->start_ms) * 1000000u);
+        fdx_jwk_u64(w, FDX_KEY(event_duration), (uint64_t)(f->end_ms - f->start_ms) * 1000000u);
     }
-    fdx_jw_time(w, "event.created", f->recv_ms);
+    fdx_jwk_time(w, FDX_KEY(event_created), f->recv_ms);
     fdx_document_enrich_ecs(w, s, st, FDX_DOC_EVENT);
 }
 
@@ -153,19 +183,21 @@ static void ecs_endpoint(struct fdx_jw *w, const struct fdx_slot *s, const struc
 {
     const struct fdx_flow *f = &s->flow;
     if (fdx_flow_has(f, src ? FDX_F_SRC_ADDR : FDX_F_DST_ADDR)) {
-        fdx_jw_ip(w, src ? "source.ip" : "destination.ip", src ? &f->src : &f->dst);
+        fdx_jwk_ip(w, src ? FDX_KEY(source_ip) : FDX_KEY(destination_ip), src ? &f->src : &f->dst);
     }
     if (fdx_flow_has(f, src ? FDX_F_SRC_PORT : FDX_F_DST_PORT)) {
-        fdx_jw_u64(w, src ? "source.port" : "destination.port", src ? f->src_port : f->dst_port);
+        fdx_jwk_u64(w, src ? FDX_KEY(source_port) : FDX_KEY(destination_port),
+                    src ? f->src_port : f->dst_port);
     }
     if (fdx_flow_has(f, src ? FDX_F_SRC_MAC : FDX_F_DST_MAC)) {
-        fdx_jw_mac(w, src ? "source.mac" : "destination.mac", src ? f->src_mac : f->dst_mac);
+        fdx_jwk_mac(w, src ? FDX_KEY(source_mac) : FDX_KEY(destination_mac),
+                    src ? f->src_mac : f->dst_mac);
     }
     /* The record's AS when it carries a meaningful one; a looked-up AS is the enricher's. */
     uint32_t as = src ? f->src_as : f->dst_as;
     bool looked_up = (s->enr.present & FDX_EBIT(src ? FDX_E_SRC_AS : FDX_E_DST_AS)) != 0;
     if (!looked_up && as != 0 && fdx_flow_has(f, src ? FDX_F_SRC_AS : FDX_F_DST_AS)) {
-        fdx_jw_u64(w, src ? "source.as.number" : "destination.as.number", as);
+        fdx_jwk_u64(w, src ? FDX_KEY(source_as_number) : FDX_KEY(destination_as_number), as);
     }
     fdx_document_enrich_ecs(w, s, st, src ? FDX_DOC_SOURCE : FDX_DOC_DESTINATION);
 }
@@ -174,114 +206,113 @@ static void ecs_network(struct fdx_jw *w, const struct fdx_slot *s, const struct
 {
     const struct fdx_flow *f = &s->flow;
     if (fdx_flow_has(f, FDX_F_IP_PROTO)) {
-        const char *name = fdx_ip_proto_name(f->ip_proto);
-        if (name != NULL) {
-            fdx_jw_cstr(w, "network.transport", name);
+        if (proto_names[f->ip_proto].s != NULL) {
+            put_text(w, FDX_KEY(network_transport), proto_names[f->ip_proto]);
         }
         char num[20];
-        fdx_jw_str(w, "network.iana_number", num, fdx_fmt_u64(num, f->ip_proto));
+        fdx_jwk_lit(w, FDX_KEY(network_iana_number), num, fdx_fmt_u64(num, f->ip_proto));
     }
     if (f->ip_version == 4 || f->ip_version == 6) {
-        fdx_jw_cstr(w, "network.type", f->ip_version == 4 ? "ipv4" : "ipv6");
+        put_text(w, FDX_KEY(network_type), f->ip_version == 4 ? TEXT("ipv4") : TEXT("ipv6"));
     } else if (fdx_flow_has(f, FDX_F_SRC_ADDR)) {
-        fdx_jw_cstr(w, "network.type", fdx_addr_is_v4(&f->src) ? "ipv4" : "ipv6");
+        put_text(w, FDX_KEY(network_type), fdx_addr_is_v4(&f->src) ? TEXT("ipv4") : TEXT("ipv6"));
     }
     if (fdx_flow_has(f, FDX_F_BYTES)) {
-        fdx_jw_u64(w, "network.bytes", f->bytes);
+        fdx_jwk_u64(w, FDX_KEY(network_bytes), f->bytes);
     }
     if (fdx_flow_has(f, FDX_F_PACKETS)) {
-        fdx_jw_u64(w, "network.packets", f->packets);
+        fdx_jwk_u64(w, FDX_KEY(network_packets), f->packets);
     }
     if (fdx_flow_has(f, FDX_F_DIRECTION)) {
-        fdx_jw_cstr(w, "network.direction", f->direction == FDX_DIR_EGRESS ? "egress" : "ingress");
+        put_text(w, FDX_KEY(network_direction),
+                 f->direction == FDX_DIR_EGRESS ? TEXT("egress") : TEXT("ingress"));
     }
     if (fdx_flow_has(f, FDX_F_SRC_VLAN)) {
-        fdx_jw_u64(w, "network.vlan.id", f->src_vlan);
+        fdx_jwk_u64(w, FDX_KEY(network_vlan_id), f->src_vlan);
     }
     fdx_document_enrich_ecs(w, s, st, FDX_DOC_NETWORK);
 }
 
-static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_doc_opts *o)
+/* netflow.type and netflow.exporter.* */
+static void ecs_netflow_exporter(struct fdx_jw *w, const struct fdx_flow *f)
 {
-    const struct fdx_flow *f = &s->flow;
-    bool v4 = fdx_addr_is_v4(&f->src);
-    char tmp[FDX_ADDR_STRLEN + 8]; /* "[v6]:port" */
-    size_t n = fdx_addr_format(&f->exporter, tmp);
-    if (!fdx_addr_is_v4(&f->exporter)) {
-        memmove(tmp + 1, tmp, n);
-        tmp[0] = '[';
-        tmp[++n] = ']';
-        n++;
-    }
-    tmp[n++] = ':';
-    n += fdx_fmt_u64(tmp + n, f->exporter_port);
-    fdx_jw_cstr(w, "netflow.type", f->kind == FDX_KIND_COUNTERS ? "sflow_counters"
-                                                               : dataset_name(f->proto));
-    fdx_jw_str(w, "netflow.exporter.address", tmp, n);
-    fdx_jw_u64(w, "netflow.exporter.source_id", f->domain_id);
-    fdx_jw_u64(w, "netflow.exporter.version", proto_version(f->proto));
+    const struct exporter_text *x = exporter_text(f);
+    put_text(w, FDX_KEY(netflow_type),
+             f->kind == FDX_KIND_COUNTERS ? TEXT("sflow_counters") : dataset_name(f->proto));
+    fdx_jwk_lit(w, FDX_KEY(netflow_exporter_address), x->addr_port, x->addr_port_len);
+    fdx_jwk_u64(w, FDX_KEY(netflow_exporter_source_id), f->domain_id);
+    fdx_jwk_u64(w, FDX_KEY(netflow_exporter_version), proto_version(f->proto));
     if (f->export_ms != 0) {
-        fdx_jw_time(w, "netflow.exporter.timestamp", f->export_ms);
+        fdx_jwk_time(w, FDX_KEY(netflow_exporter_timestamp), f->export_ms);
     }
     if (f->proto == FDX_PROTO_SFLOW5) {
-        fdx_jw_ip(w, "netflow.exporter.agent_address", &f->agent);
+        fdx_jwk_ip(w, FDX_KEY(netflow_exporter_agent_address), &f->agent);
     }
-    fdx_jw_u64(w, "netflow.exporter.sequence", f->export_seq);
+    fdx_jwk_u64(w, FDX_KEY(netflow_exporter_sequence), f->export_seq);
+}
+
+/* The record's own fields under netflow.* (IPFIX names). */
+static void ecs_netflow_fields(struct fdx_jw *w, const struct fdx_flow *f)
+{
+    bool v4 = fdx_addr_is_v4(&f->src);
     if (fdx_flow_has(f, FDX_F_ENGINE)) {
-        fdx_jw_u64(w, "netflow.engine_type", f->engine_type);
-        fdx_jw_u64(w, "netflow.engine_id", f->engine_id);
+        fdx_jwk_u64(w, FDX_KEY(netflow_engine_type), f->engine_type);
+        fdx_jwk_u64(w, FDX_KEY(netflow_engine_id), f->engine_id);
     }
     if (fdx_flow_has(f, FDX_F_SAMPLING)) {
-        fdx_jw_u64(w, "netflow.sampling_interval", f->sampling_rate);
+        fdx_jwk_u64(w, FDX_KEY(netflow_sampling_interval), f->sampling_rate);
     }
     if (fdx_flow_has(f, FDX_F_BYTES) && f->bytes != f->raw_bytes) {
-        fdx_jw_u64(w, "netflow.octet_delta_count", f->raw_bytes);
+        fdx_jwk_u64(w, FDX_KEY(netflow_octet_delta_count), f->raw_bytes);
     }
     if (fdx_flow_has(f, FDX_F_PACKETS) && f->packets != f->raw_packets) {
-        fdx_jw_u64(w, "netflow.packet_delta_count", f->raw_packets);
+        fdx_jwk_u64(w, FDX_KEY(netflow_packet_delta_count), f->raw_packets);
     }
     if (fdx_flow_has(f, FDX_F_IN_IF)) {
-        fdx_jw_u64(w, "netflow.ingress_interface", f->in_if);
+        fdx_jwk_u64(w, FDX_KEY(netflow_ingress_interface), f->in_if);
     }
     if (fdx_flow_has(f, FDX_F_OUT_IF)) {
-        fdx_jw_u64(w, "netflow.egress_interface", f->out_if);
+        fdx_jwk_u64(w, FDX_KEY(netflow_egress_interface), f->out_if);
     }
     if (fdx_flow_has(f, FDX_F_TCP_FLAGS)) {
-        fdx_jw_u64(w, "netflow.tcp_control_bits", f->tcp_flags);
+        fdx_jwk_u64(w, FDX_KEY(netflow_tcp_control_bits), f->tcp_flags);
     }
     if (fdx_flow_has(f, FDX_F_TOS)) {
-        fdx_jw_u64(w, "netflow.ip_class_of_service", f->tos);
+        fdx_jwk_u64(w, FDX_KEY(netflow_ip_class_of_service), f->tos);
     }
     if (fdx_flow_has(f, FDX_F_ICMP)) {
-        fdx_jw_u64(w, "netflow.icmp_type", f->icmp_type);
-        fdx_jw_u64(w, "netflow.icmp_code", f->icmp_code);
+        fdx_jwk_u64(w, FDX_KEY(netflow_icmp_type), f->icmp_type);
+        fdx_jwk_u64(w, FDX_KEY(netflow_icmp_code), f->icmp_code);
     }
     if (fdx_flow_has(f, FDX_F_SRC_MASK)) {
-        fdx_jw_u64(w, v4 ? "netflow.source_ipv4_prefix_length" : "netflow.source_ipv6_prefix_length",
-                   f->src_mask);
+        fdx_jwk_u64(w,
+                    v4 ? FDX_KEY(netflow_source_ipv4_prefix_length)
+                       : FDX_KEY(netflow_source_ipv6_prefix_length),
+                    f->src_mask);
     }
     if (fdx_flow_has(f, FDX_F_DST_MASK)) {
-        fdx_jw_u64(w, v4 ? "netflow.destination_ipv4_prefix_length"
-                         : "netflow.destination_ipv6_prefix_length",
-                   f->dst_mask);
+        fdx_jwk_u64(w,
+                    v4 ? FDX_KEY(netflow_destination_ipv4_prefix_length)
+                       : FDX_KEY(netflow_destination_ipv6_prefix_length),
+                    f->dst_mask);
     }
     if (fdx_flow_has(f, FDX_F_NEXT_HOP)) {
-        fdx_jw_ip(w, "netflow.ip_next_hop_address", &f->next_hop);
+        fdx_jwk_ip(w, FDX_KEY(netflow_ip_next_hop_address), &f->next_hop);
     }
     if (fdx_flow_has(f, FDX_F_BGP_NEXT_HOP)) {
-        fdx_jw_ip(w, "netflow.bgp_next_hop_address", &f->bgp_next_hop);
+        fdx_jwk_ip(w, FDX_KEY(netflow_bgp_next_hop_address), &f->bgp_next_hop);
     }
     if (fdx_flow_has(f, FDX_F_SRC_AS)) {
-        fdx_jw_u64(w, "netflow.bgp_source_as_number", f->src_as);
+        fdx_jwk_u64(w, FDX_KEY(netflow_bgp_source_as_number), f->src_as);
     }
     if (fdx_flow_has(f, FDX_F_DST_AS)) {
-        fdx_jw_u64(w, "netflow.bgp_destination_as_number", f->dst_as);
+        fdx_jwk_u64(w, FDX_KEY(netflow_bgp_destination_as_number), f->dst_as);
     }
     if (fdx_flow_has(f, FDX_F_SRC_VLAN)) {
-        fdx_jw_u64(w, "netflow.vlan_id", f->src_vlan);
+        fdx_jwk_u64(w, FDX_KEY(netflow_vlan_id), f->src_vlan);
     }
     if (fdx_flow_has(f, FDX_F_DST_VLAN)) {
-        fdx_jw_u64(w, "netflow.post_vlan_id", f->dst_vlan);
+        fdx_jwk_u64(w, FDX_KEY(netflow_post_vlan_id), f->dst_vlan);
     }
     if (fdx_flow_has(f, FDX_F_MPLS) && f->mpls_depth > 0) {
         uint64_t labels[FDX_MPLS_MAX];
@@ -289,49 +320,61 @@ static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct
         for (unsigned i = 0; i < depth; i++) {
             labels[i] = f->mpls[i] >> 4; /* the 20-bit label */
         }
-        fdx_jw_u64_array(w, "netflow.mpls_labels", labels, depth);
+        fdx_jwk_u64_array(w, FDX_KEY(netflow_mpls_labels), labels, depth);
     }
+}
+
+/* Less common record fields under netflow.*: IPFIX flow details, biflows, NAT, firewall. */
+static void ecs_netflow_details(struct fdx_jw *w, const struct fdx_flow *f)
+{
     if (fdx_flow_has(f, FDX_F_END_REASON)) {
-        fdx_jw_u64(w, "netflow.flow_end_reason", f->end_reason);
+        fdx_jwk_u64(w, FDX_KEY(netflow_flow_end_reason), f->end_reason);
     }
     if (fdx_flow_has(f, FDX_F_TTL)) {
-        fdx_jw_u64(w, "netflow.minimum_ttl", f->ttl);
+        fdx_jwk_u64(w, FDX_KEY(netflow_minimum_ttl), f->ttl);
     }
     if (fdx_flow_has(f, FDX_F_ETHERTYPE)) {
-        fdx_jw_u64(w, "netflow.ethernet_type", f->ethertype);
+        fdx_jwk_u64(w, FDX_KEY(netflow_ethernet_type), f->ethertype);
     }
     if (fdx_flow_has(f, FDX_F_FRAME_LEN)) {
-        fdx_jw_u64(w, "netflow.frame_length", f->frame_len);
+        fdx_jwk_u64(w, FDX_KEY(netflow_frame_length), f->frame_len);
     }
     if (fdx_flow_has(f, FDX_F_FLOW_LABEL)) {
-        fdx_jw_u64(w, "netflow.flow_label_ipv6", f->flow_label);
+        fdx_jwk_u64(w, FDX_KEY(netflow_flow_label_ipv6), f->flow_label);
     }
     if (fdx_flow_has(f, FDX_F_FRAGMENT)) {
-        fdx_jw_u64(w, "netflow.fragment_offset", f->fragment);
+        fdx_jwk_u64(w, FDX_KEY(netflow_fragment_offset), f->fragment);
     }
     if (fdx_flow_has(f, FDX_F_REV_BYTES)) {
-        fdx_jw_u64(w, "netflow.reverse_octet_delta_count", f->rev_bytes);
+        fdx_jwk_u64(w, FDX_KEY(netflow_reverse_octet_delta_count), f->rev_bytes);
     }
     if (fdx_flow_has(f, FDX_F_REV_PACKETS)) {
-        fdx_jw_u64(w, "netflow.reverse_packet_delta_count", f->rev_packets);
+        fdx_jwk_u64(w, FDX_KEY(netflow_reverse_packet_delta_count), f->rev_packets);
     }
     if (fdx_flow_has(f, FDX_F_FLOW_ID)) {
-        fdx_jw_u64(w, "netflow.flow_id", f->flow_id);
+        fdx_jwk_u64(w, FDX_KEY(netflow_flow_id), f->flow_id);
     }
     if (fdx_flow_has(f, FDX_F_SAMPLER_ID)) {
-        fdx_jw_u64(w, "netflow.sampler_id", f->sampler_id);
+        fdx_jwk_u64(w, FDX_KEY(netflow_sampler_id), f->sampler_id);
     }
     if (fdx_flow_has(f, FDX_F_POST_NAT_SRC)) {
-        fdx_jw_ip(w, "netflow.post_nat_source_address", &f->post_nat_src);
-        fdx_jw_u64(w, "netflow.post_napt_source_transport_port", f->post_nat_src_port);
+        fdx_jwk_ip(w, FDX_KEY(netflow_post_nat_source_address), &f->post_nat_src);
+        fdx_jwk_u64(w, FDX_KEY(netflow_post_napt_source_transport_port), f->post_nat_src_port);
     }
     if (fdx_flow_has(f, FDX_F_POST_NAT_DST)) {
-        fdx_jw_ip(w, "netflow.post_nat_destination_address", &f->post_nat_dst);
-        fdx_jw_u64(w, "netflow.post_napt_destination_transport_port", f->post_nat_dst_port);
+        fdx_jwk_ip(w, FDX_KEY(netflow_post_nat_destination_address), &f->post_nat_dst);
+        fdx_jwk_u64(w, FDX_KEY(netflow_post_napt_destination_transport_port), f->post_nat_dst_port);
     }
     if (fdx_flow_has(f, FDX_F_FW_EVENT)) {
-        fdx_jw_u64(w, "netflow.firewall_event", f->fw_event);
+        fdx_jwk_u64(w, FDX_KEY(netflow_firewall_event), f->fw_event);
     }
+}
+
+static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_doc_opts *o)
+{
+    ecs_netflow_exporter(w, &s->flow);
+    ecs_netflow_fields(w, &s->flow);
+    ecs_netflow_details(w, &s->flow);
     if (o->extra_ies) {
         fdx_document_extra_ies(w, s, "netflow");
     }
@@ -341,10 +384,10 @@ static void encode_ecs(struct fdx_jw *w, const struct fdx_slot *s, const struct 
                        const struct fdx_doc_opts *o)
 {
     const struct fdx_flow *f = &s->flow;
-    fdx_jw_time(w, "@timestamp", fdx_document_event_ms(f));
+    fdx_jwk_time(w, FDX_KEY(timestamp), fdx_document_event_ms(f));
     ecs_event(w, s, st);
     if (f->kind == FDX_KIND_COUNTERS) {
-        fdx_jw_ip(w, "observer.ip", &f->exporter);
+        fdx_jwk_lit(w, FDX_KEY(observer_ip), exporter_text(f)->ip, exporter_text(f)->ip_len);
         fdx_document_enrich_ecs(w, s, st, FDX_DOC_OBSERVER);
         fdx_document_counters_ecs(w, s);
         ecs_netflow(w, s, o);
@@ -354,99 +397,99 @@ static void encode_ecs(struct fdx_jw *w, const struct fdx_slot *s, const struct 
     ecs_endpoint(w, s, st, true);
     ecs_endpoint(w, s, st, false);
     ecs_network(w, s, st);
-    fdx_jw_ip(w, "observer.ip", &f->exporter);
+    const struct exporter_text *x = exporter_text(f);
+    fdx_jwk_lit(w, FDX_KEY(observer_ip), x->ip, x->ip_len);
     fdx_document_enrich_ecs(w, s, st, FDX_DOC_OBSERVER);
     ecs_netflow(w, s, o);
     fdx_document_enrich_ecs(w, s, st, FDX_DOC_TAIL);
 }
 
 /* pmacct prints times as "YYYY-MM-DD HH:MM:SS.uuuuuu" (timestamps_since_epoch false). */
-static void pmacct_time(struct fdx_jw *w, const char *key, int64_t ms)
+static void pmacct_time(struct fdx_jw *w, const struct fdx_jw_key *key, int64_t ms)
 {
     char tmp[32];
-    fdx_jw_str(w, key, tmp, fdx_fmt_datetime(tmp, ms, ' ', 6, false));
+    fdx_jwk_lit(w, key, tmp, fdx_fmt_datetime(tmp, ms, ' ', 6, false));
 }
 
-static void encode_pmacct(struct fdx_jw *w, const struct fdx_slot *s,
-                          const struct fdx_intern *st)
+static void encode_pmacct(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st)
 {
     const struct fdx_flow *f = &s->flow;
-    fdx_jw_cstr(w, "event_type", "purge");
-    fdx_jw_ip(w, "peer_ip_src", &f->exporter);
+    const struct exporter_text *x = exporter_text(f);
+    put_text(w, FDX_KEY(pm_event_type), TEXT("purge"));
+    fdx_jwk_lit(w, FDX_KEY(pm_peer_ip_src), x->ip, x->ip_len);
     if (fdx_flow_has(f, FDX_F_IN_IF)) {
-        fdx_jw_u64(w, "iface_in", f->in_if);
+        fdx_jwk_u64(w, FDX_KEY(pm_iface_in), f->in_if);
     }
     if (fdx_flow_has(f, FDX_F_OUT_IF)) {
-        fdx_jw_u64(w, "iface_out", f->out_if);
+        fdx_jwk_u64(w, FDX_KEY(pm_iface_out), f->out_if);
     }
     if (fdx_flow_has(f, FDX_F_SRC_ADDR)) {
-        fdx_jw_ip(w, "ip_src", &f->src);
+        fdx_jwk_ip(w, FDX_KEY(pm_ip_src), &f->src);
     }
     if (fdx_flow_has(f, FDX_F_DST_ADDR)) {
-        fdx_jw_ip(w, "ip_dst", &f->dst);
+        fdx_jwk_ip(w, FDX_KEY(pm_ip_dst), &f->dst);
     }
     if (fdx_flow_has(f, FDX_F_SRC_MASK)) {
-        fdx_jw_u64(w, "mask_src", f->src_mask);
+        fdx_jwk_u64(w, FDX_KEY(pm_mask_src), f->src_mask);
     }
     if (fdx_flow_has(f, FDX_F_DST_MASK)) {
-        fdx_jw_u64(w, "mask_dst", f->dst_mask);
+        fdx_jwk_u64(w, FDX_KEY(pm_mask_dst), f->dst_mask);
     }
     if (fdx_flow_has(f, FDX_F_SRC_PORT)) {
-        fdx_jw_u64(w, "port_src", f->src_port);
+        fdx_jwk_u64(w, FDX_KEY(pm_port_src), f->src_port);
     }
     if (fdx_flow_has(f, FDX_F_DST_PORT)) {
-        fdx_jw_u64(w, "port_dst", f->dst_port);
+        fdx_jwk_u64(w, FDX_KEY(pm_port_dst), f->dst_port);
     }
     if (fdx_flow_has(f, FDX_F_SRC_MAC)) {
-        fdx_jw_mac(w, "mac_src", f->src_mac);
+        fdx_jwk_mac(w, FDX_KEY(pm_mac_src), f->src_mac);
     }
     if (fdx_flow_has(f, FDX_F_DST_MAC)) {
-        fdx_jw_mac(w, "mac_dst", f->dst_mac);
+        fdx_jwk_mac(w, FDX_KEY(pm_mac_dst), f->dst_mac);
     }
     if (fdx_flow_has(f, FDX_F_SRC_VLAN)) {
-        fdx_jw_u64(w, "vlan_in", f->src_vlan);
+        fdx_jwk_u64(w, FDX_KEY(pm_vlan_in), f->src_vlan);
     }
     if (fdx_flow_has(f, FDX_F_DST_VLAN)) {
-        fdx_jw_u64(w, "vlan_out", f->dst_vlan);
+        fdx_jwk_u64(w, FDX_KEY(pm_vlan_out), f->dst_vlan);
     }
     if (fdx_flow_has(f, FDX_F_SRC_AS)) {
-        fdx_jw_u64(w, "as_src", f->src_as);
+        fdx_jwk_u64(w, FDX_KEY(pm_as_src), f->src_as);
     }
     if (fdx_flow_has(f, FDX_F_DST_AS)) {
-        fdx_jw_u64(w, "as_dst", f->dst_as);
+        fdx_jwk_u64(w, FDX_KEY(pm_as_dst), f->dst_as);
     }
     if (fdx_flow_has(f, FDX_F_BGP_NEXT_HOP)) {
-        fdx_jw_ip(w, "peer_ip_dst", &f->bgp_next_hop);
+        fdx_jwk_ip(w, FDX_KEY(pm_peer_ip_dst), &f->bgp_next_hop);
     }
     if (fdx_flow_has(f, FDX_F_TCP_FLAGS)) {
         char num[20];
-        fdx_jw_str(w, "tcp_flags", num, fdx_fmt_u64(num, f->tcp_flags));
+        fdx_jwk_lit(w, FDX_KEY(pm_tcp_flags), num, fdx_fmt_u64(num, f->tcp_flags));
     }
     if (fdx_flow_has(f, FDX_F_IP_PROTO)) {
-        const char *name = fdx_ip_proto_name(f->ip_proto);
-        char num[4];
-        if (name == NULL) {
-            snprintf(num, sizeof(num), "%u", f->ip_proto);
-            name = num;
+        if (proto_names[f->ip_proto].s != NULL) {
+            put_text(w, FDX_KEY(pm_ip_proto), proto_names[f->ip_proto]);
+        } else {
+            char num[20];
+            fdx_jwk_lit(w, FDX_KEY(pm_ip_proto), num, fdx_fmt_u64(num, f->ip_proto));
         }
-        fdx_jw_cstr(w, "ip_proto", name);
     }
     if (fdx_flow_has(f, FDX_F_TOS)) {
-        fdx_jw_u64(w, "tos", f->tos);
+        fdx_jwk_u64(w, FDX_KEY(pm_tos), f->tos);
     }
     if (fdx_flow_has(f, FDX_F_SAMPLING)) {
-        fdx_jw_u64(w, "sampling_rate", f->sampling_rate);
+        fdx_jwk_u64(w, FDX_KEY(pm_sampling_rate), f->sampling_rate);
     }
     if (fdx_flow_has(f, FDX_F_START)) {
-        pmacct_time(w, "timestamp_start", f->start_ms);
+        pmacct_time(w, FDX_KEY(pm_timestamp_start), f->start_ms);
     }
     if (fdx_flow_has(f, FDX_F_END)) {
-        pmacct_time(w, "timestamp_end", f->end_ms);
+        pmacct_time(w, FDX_KEY(pm_timestamp_end), f->end_ms);
     }
-    pmacct_time(w, "timestamp_arrival", f->recv_ms);
-    fdx_jw_u64(w, "packets", f->packets);
-    fdx_jw_u64(w, "flows", 1);
-    fdx_jw_u64(w, "bytes", f->bytes);
+    pmacct_time(w, FDX_KEY(pm_timestamp_arrival), f->recv_ms);
+    fdx_jwk_u64(w, FDX_KEY(pm_packets), f->packets);
+    fdx_jwk_u64(w, FDX_KEY(pm_flows), 1);
+    fdx_jwk_u64(w, FDX_KEY(pm_bytes), f->bytes);
     fdx_document_enrich_pmacct(w, s, st);
 }
 

@@ -7,9 +7,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "doc_keys.h"
 #include "intern.h"
 
-static void put_str(struct fdx_jw *w, const char *key, const struct fdx_intern *st, uint32_t id)
+static void put_str(struct fdx_jw *w, const struct fdx_jw_key *key, const struct fdx_intern *st,
+                    uint32_t id)
+{
+    size_t len;
+    const char *s = fdx_intern_str(st, id, &len);
+    if (s != NULL) {
+        fdx_jwk_str(w, key, s, len);
+    }
+}
+
+/* A label: its key is a dotted path chosen by the operator. */
+static void put_label(struct fdx_jw *w, const char *key, const struct fdx_intern *st, uint32_t id)
 {
     size_t len;
     const char *s = fdx_intern_str(st, id, &len);
@@ -63,7 +75,7 @@ static void put_labels(struct fdx_jw *w, const struct fdx_slot *s, const struct 
         val[j] = s->enr.label[i].value;
     }
     for (unsigned i = 0; i < n; i++) {
-        put_str(w, key[i], st, val[i]);
+        put_label(w, key[i], st, val[i]);
     }
 }
 
@@ -74,30 +86,37 @@ static void put_endpoint(struct fdx_jw *w, const struct fdx_slot *s, const struc
     if (has(s, src ? FDX_E_SRC_AS : FDX_E_DST_AS)) {
         int64_t as = src ? e->src_as : e->dst_as;
         if (as != FDX_AS_ABSENT) {
-            fdx_jw_i64(w, src ? "source.as.number" : "destination.as.number", as);
+            fdx_jwk_i64(w, src ? FDX_KEY(source_as_number) : FDX_KEY(destination_as_number), as);
         }
     }
     if (has(s, src ? FDX_E_SRC_AS_ORG : FDX_E_DST_AS_ORG)) {
-        put_str(w, src ? "source.as.organization.name" : "destination.as.organization.name", st,
-                src ? e->src_as_org : e->dst_as_org);
+        put_str(w,
+                src ? FDX_KEY(source_as_organization_name)
+                    : FDX_KEY(destination_as_organization_name),
+                st, src ? e->src_as_org : e->dst_as_org);
     }
     if (has(s, src ? FDX_E_SRC_GEO : FDX_E_DST_GEO)) {
         const struct fdx_geo *g = src ? &e->src_geo : &e->dst_geo;
-        put_str(w, src ? "source.geo.city_name" : "destination.geo.city_name", st, g->city_name);
-        put_str(w, src ? "source.geo.continent_code" : "destination.geo.continent_code", st,
-                g->continent_code);
-        put_str(w, src ? "source.geo.country_iso_code" : "destination.geo.country_iso_code", st,
-                g->country_iso);
-        put_str(w, src ? "source.geo.country_name" : "destination.geo.country_name", st,
-                g->country_name);
+        put_str(w, src ? FDX_KEY(source_geo_city_name) : FDX_KEY(destination_geo_city_name), st,
+                g->city_name);
+        put_str(w,
+                src ? FDX_KEY(source_geo_continent_code) : FDX_KEY(destination_geo_continent_code),
+                st, g->continent_code);
+        put_str(w,
+                src ? FDX_KEY(source_geo_country_iso_code)
+                    : FDX_KEY(destination_geo_country_iso_code),
+                st, g->country_iso);
+        put_str(w, src ? FDX_KEY(source_geo_country_name) : FDX_KEY(destination_geo_country_name),
+                st, g->country_name);
         if (g->has_location) {
-            fdx_jw_geo(w, src ? "source.geo.location" : "destination.geo.location", g->lat,
-                       g->lon);
+            fdx_jwk_geo(w, src ? FDX_KEY(source_geo_location) : FDX_KEY(destination_geo_location),
+                        g->lat, g->lon);
         }
         if (g->is_multicast) {
-            fdx_jw_cstr(w, src ? "source.geo.name" : "destination.geo.name", "multicast");
+            fdx_jwk_cstr(w, src ? FDX_KEY(source_geo_name) : FDX_KEY(destination_geo_name),
+                         "multicast");
         }
-        put_str(w, src ? "source.geo.region_name" : "destination.geo.region_name", st,
+        put_str(w, src ? FDX_KEY(source_geo_region_name) : FDX_KEY(destination_geo_region_name), st,
                 g->region_name);
     }
     put_labels(w, s, st, src ? FDX_DOC_SOURCE : FDX_DOC_DESTINATION);
@@ -131,17 +150,17 @@ static void put_tail(struct fdx_jw *w, const struct fdx_slot *s, const struct fd
     if (e->anonymized != 0) {
         char list[256];
         size_t n = anonymized_list(e->anonymized, list, sizeof(list));
-        fdx_jw_raw(w, "flowdex.anonymized", list, n);
+        fdx_jwk_raw(w, FDX_KEY(flowdex_anonymized), list, n);
         if (e->anon_mode != FDX_ANON_MODE_NONE) {
-            fdx_jw_cstr(w, "flowdex.anonymization",
-                        e->anon_mode == FDX_ANON_MODE_TRUNCATE ? "truncate" : "cryptopan");
+            fdx_jwk_cstr(w, FDX_KEY(flowdex_anonymization),
+                         e->anon_mode == FDX_ANON_MODE_TRUNCATE ? "truncate" : "cryptopan");
         }
     }
     if (has(s, FDX_E_COUNTRY_SCOPE)) {
-        put_str(w, "flowdex.country_scope", st, e->country_scope);
+        put_str(w, FDX_KEY(flowdex_country_scope), st, e->country_scope);
     }
     if (e->anonymized & FDX_ANON_REDACTED) {
-        fdx_jw_bool(w, "flowdex.redacted", true);
+        fdx_jwk_bool(w, FDX_KEY(flowdex_redacted), true);
     }
     put_labels(w, s, st, FDX_DOC_TAIL);
 }
@@ -162,19 +181,19 @@ void fdx_document_enrich_ecs(struct fdx_jw *w, const struct fdx_slot *s,
         break;
     case FDX_DOC_NETWORK:
         if (has(s, FDX_E_COMMUNITY_ID)) {
-            fdx_jw_cstr(w, "network.community_id", s->enr.community_id);
+            fdx_jwk_cstr(w, FDX_KEY(network_community_id), s->enr.community_id);
         }
         put_labels(w, s, strings, g);
         break;
     case FDX_DOC_OBSERVER:
         if (has(s, FDX_E_IN_IF_NAME)) {
-            put_str(w, "observer.ingress.interface.name", strings, s->enr.in_if_name);
+            put_str(w, FDX_KEY(observer_ingress_interface_name), strings, s->enr.in_if_name);
         }
         if (has(s, FDX_E_OUT_IF_NAME)) {
-            put_str(w, "observer.egress.interface.name", strings, s->enr.out_if_name);
+            put_str(w, FDX_KEY(observer_egress_interface_name), strings, s->enr.out_if_name);
         }
         if (has(s, FDX_E_SENSOR)) {
-            put_str(w, "observer.name", strings, s->enr.sensor);
+            put_str(w, FDX_KEY(observer_name), strings, s->enr.sensor);
         }
         put_labels(w, s, strings, g);
         break;
@@ -194,19 +213,21 @@ static void pmacct_side(struct fdx_jw *w, const struct fdx_slot *s, const struct
         !fdx_flow_has(&s->flow, src ? FDX_F_SRC_AS : FDX_F_DST_AS)) {
         int64_t as = src ? e->src_as : e->dst_as;
         if (as != FDX_AS_ABSENT) {
-            fdx_jw_i64(w, src ? "as_src" : "as_dst", as);
+            fdx_jwk_i64(w, src ? FDX_KEY(pm_as_src) : FDX_KEY(pm_as_dst), as);
         }
     }
     if (has(s, src ? FDX_E_SRC_AS_ORG : FDX_E_DST_AS_ORG)) {
-        put_str(w, src ? "as_name_src" : "as_name_dst", st, src ? e->src_as_org : e->dst_as_org);
+        put_str(w, src ? FDX_KEY(pm_as_name_src) : FDX_KEY(pm_as_name_dst), st,
+                src ? e->src_as_org : e->dst_as_org);
     }
     if (has(s, src ? FDX_E_SRC_GEO : FDX_E_DST_GEO)) {
         const struct fdx_geo *g = src ? &e->src_geo : &e->dst_geo;
-        put_str(w, src ? "country_ip_src" : "country_ip_dst", st, g->country_iso);
-        put_str(w, src ? "city_ip_src" : "city_ip_dst", st, g->city_name);
+        put_str(w, src ? FDX_KEY(pm_country_ip_src) : FDX_KEY(pm_country_ip_dst), st,
+                g->country_iso);
+        put_str(w, src ? FDX_KEY(pm_city_ip_src) : FDX_KEY(pm_city_ip_dst), st, g->city_name);
         if (g->has_location) {
-            fdx_jw_f64(w, src ? "lat_ip_src" : "lat_ip_dst", g->lat);
-            fdx_jw_f64(w, src ? "lon_ip_src" : "lon_ip_dst", g->lon);
+            fdx_jwk_f64(w, src ? FDX_KEY(pm_lat_ip_src) : FDX_KEY(pm_lat_ip_dst), g->lat);
+            fdx_jwk_f64(w, src ? FDX_KEY(pm_lon_ip_src) : FDX_KEY(pm_lon_ip_dst), g->lon);
         }
     }
 }
@@ -221,24 +242,24 @@ void fdx_document_enrich_pmacct(struct fdx_jw *w, const struct fdx_slot *s,
     pmacct_side(w, s, strings, true);
     pmacct_side(w, s, strings, false);
     if (has(s, FDX_E_COMMUNITY_ID)) {
-        fdx_jw_cstr(w, "community_id", e->community_id);
+        fdx_jwk_cstr(w, FDX_KEY(pm_community_id), e->community_id);
     }
     if (has(s, FDX_E_SENSOR)) {
-        put_str(w, "sensor", strings, e->sensor);
+        put_str(w, FDX_KEY(pm_sensor), strings, e->sensor);
     }
     if (has(s, FDX_E_IN_IF_NAME)) {
-        put_str(w, "iface_in_name", strings, e->in_if_name);
+        put_str(w, FDX_KEY(pm_iface_in_name), strings, e->in_if_name);
     }
     if (has(s, FDX_E_OUT_IF_NAME)) {
-        put_str(w, "iface_out_name", strings, e->out_if_name);
+        put_str(w, FDX_KEY(pm_iface_out_name), strings, e->out_if_name);
     }
     if (has(s, FDX_E_COUNTRY_SCOPE)) {
-        put_str(w, "country_scope", strings, e->country_scope);
+        put_str(w, FDX_KEY(pm_country_scope), strings, e->country_scope);
     }
     if (e->anonymized != 0) {
         char list[256];
         size_t n = anonymized_list(e->anonymized, list, sizeof(list));
-        fdx_jw_raw(w, "anonymized", list, n);
+        fdx_jwk_raw(w, FDX_KEY(pm_anonymized), list, n);
     }
     for (unsigned i = 0; i < e->nlabels && i < FDX_ENR_LABELS_MAX; i++) {
         size_t len;
@@ -250,6 +271,6 @@ void fdx_document_enrich_pmacct(struct fdx_jw *w, const struct fdx_slot *s,
         for (size_t j = 0; j <= len; j++) {
             flat[j] = k[j] == '.' ? '_' : k[j];
         }
-        put_str(w, flat, strings, e->label[i].value);
+        put_label(w, flat, strings, e->label[i].value);
     }
 }

@@ -1,4 +1,6 @@
-/* JSON writer: dotted-path keys to nested objects, escaping, numbers, addresses, times. */
+/* JSON writer: dotted-path and precompiled keys to nested objects, escaping, numbers,
+ * addresses, times. Every member is written in place: the key step makes room for the name
+ * and the value's upper bound once, and the value is formatted straight into the buffer. */
 #include "json_writer.h"
 
 #include <errno.h>
@@ -6,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+const struct fdx_jw_obj fdx_jw_root = FDX_JW_OBJ_INIT(NULL, "");
 
 static inline void put(struct fdx_jw *w, const char *s, size_t n)
 {
@@ -18,24 +22,127 @@ static inline void put(struct fdx_jw *w, const char *s, size_t n)
     }
 }
 
-size_t fdx_fmt_u64(char *out, uint64_t v)
+/* Room for n more bytes at the end of the buffer, or NULL after an error. */
+static inline char *room(struct fdx_jw *w, size_t n)
 {
-    char tmp[20];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    for (size_t i = 0; i < n; i++) {
-        out[i] = tmp[n - 1 - i];
+    struct fdx_buf *b = w->b;
+    if (FDX_UNLIKELY(b->cap - b->len < n || w->err != 0)) {
+        if (w->err == 0) {
+            w->err = fdx_buf_reserve(b, n);
+        }
+        if (w->err != 0) {
+            return NULL;
+        }
+    }
+    return b->p + b->len;
+}
+
+/* The value written in place ends at end. */
+static inline void done(struct fdx_jw *w, char *end)
+{
+    w->b->len = (size_t)(end - w->b->p);
+}
+
+static const char digits2[201] = "00010203040506070809"
+                                 "10111213141516171819"
+                                 "20212223242526272829"
+                                 "30313233343536373839"
+                                 "40414243444546474849"
+                                 "50515253545556575859"
+                                 "60616263646566676869"
+                                 "70717273747576777879"
+                                 "80818283848586878889"
+                                 "90919293949596979899";
+
+static inline unsigned u64_digits(uint64_t v)
+{
+    unsigned n = 1;
+    for (;;) {
+        if (v < 10) {
+            return n;
+        }
+        if (v < 100) {
+            return n + 1;
+        }
+        if (v < 1000) {
+            return n + 2;
+        }
+        if (v < 10000) {
+            return n + 3;
+        }
+        v /= 10000;
+        n += 4;
+    }
+}
+
+/* Decimal text of v at out, two digits at a time from the end; returns the length. */
+static inline size_t put_u64(char *out, uint64_t v)
+{
+    unsigned n = u64_digits(v);
+    char *p = out + n;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        p -= 2;
+        memcpy(p, digits2 + 2 * r, 2);
+    }
+    if (v >= 10) {
+        memcpy(p - 2, digits2 + 2 * v, 2);
+    } else {
+        p[-1] = (char)('0' + v);
     }
     return n;
 }
 
+size_t fdx_fmt_u64(char *out, uint64_t v)
+{
+    return put_u64(out, v);
+}
+
+/* Decimal text of each byte value followed by '.' (the unused bytes are NUL). */
+static const char octet_text[256][5] = {
+    "0.",   "1.",   "2.",   "3.",   "4.",   "5.",   "6.",   "7.",   "8.",   "9.",   "10.",  "11.",
+    "12.",  "13.",  "14.",  "15.",  "16.",  "17.",  "18.",  "19.",  "20.",  "21.",  "22.",  "23.",
+    "24.",  "25.",  "26.",  "27.",  "28.",  "29.",  "30.",  "31.",  "32.",  "33.",  "34.",  "35.",
+    "36.",  "37.",  "38.",  "39.",  "40.",  "41.",  "42.",  "43.",  "44.",  "45.",  "46.",  "47.",
+    "48.",  "49.",  "50.",  "51.",  "52.",  "53.",  "54.",  "55.",  "56.",  "57.",  "58.",  "59.",
+    "60.",  "61.",  "62.",  "63.",  "64.",  "65.",  "66.",  "67.",  "68.",  "69.",  "70.",  "71.",
+    "72.",  "73.",  "74.",  "75.",  "76.",  "77.",  "78.",  "79.",  "80.",  "81.",  "82.",  "83.",
+    "84.",  "85.",  "86.",  "87.",  "88.",  "89.",  "90.",  "91.",  "92.",  "93.",  "94.",  "95.",
+    "96.",  "97.",  "98.",  "99.",  "100.", "101.", "102.", "103.", "104.", "105.", "106.", "107.",
+    "108.", "109.", "110.", "111.", "112.", "113.", "114.", "115.", "116.", "117.", "118.", "119.",
+    "120.", "121.", "122.", "123.", "124.", "125.", "126.", "127.", "128.", "129.", "130.", "131.",
+    "132.", "133.", "134.", "135.", "136.", "137.", "138.", "139.", "140.", "141.", "142.", "143.",
+    "144.", "145.", "146.", "147.", "148.", "149.", "150.", "151.", "152.", "153.", "154.", "155.",
+    "156.", "157.", "158.", "159.", "160.", "161.", "162.", "163.", "164.", "165.", "166.", "167.",
+    "168.", "169.", "170.", "171.", "172.", "173.", "174.", "175.", "176.", "177.", "178.", "179.",
+    "180.", "181.", "182.", "183.", "184.", "185.", "186.", "187.", "188.", "189.", "190.", "191.",
+    "192.", "193.", "194.", "195.", "196.", "197.", "198.", "199.", "200.", "201.", "202.", "203.",
+    "204.", "205.", "206.", "207.", "208.", "209.", "210.", "211.", "212.", "213.", "214.", "215.",
+    "216.", "217.", "218.", "219.", "220.", "221.", "222.", "223.", "224.", "225.", "226.", "227.",
+    "228.", "229.", "230.", "231.", "232.", "233.", "234.", "235.", "236.", "237.", "238.", "239.",
+    "240.", "241.", "242.", "243.", "244.", "245.", "246.", "247.", "248.", "249.", "250.", "251.",
+    "252.", "253.", "254.", "255.",
+};
+
+size_t fdx_fmt_addr(char *out, const struct fdx_addr *a)
+{
+    if (!fdx_addr_is_v4(a)) {
+        return fdx_addr_format(a, out);
+    }
+    /* Four bytes per octet (its digits and a dot); the last dot lies past the end. */
+    char *p = out;
+    for (int i = 12; i < 16; i++) {
+        unsigned v = a->b[i];
+        memcpy(p, octet_text[v], 4);
+        p += 2 + (v >= 10) + (v >= 100);
+    }
+    return (size_t)(p - out) - 1;
+}
+
 static void put2(char *p, unsigned v)
 {
-    p[0] = (char)('0' + v / 10);
-    p[1] = (char)('0' + v % 10);
+    memcpy(p, digits2 + 2 * v, 2);
 }
 
 /* Civil date from days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm), so
@@ -53,14 +160,9 @@ static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
     *y = (int)(yoe + era * 400) + (*m <= 2);
 }
 
-size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, bool utc_z)
+/* "YYYY-MM-DD?HH:MM:SS" of a second. */
+static void fmt_second(char *p, int64_t secs, char sep)
 {
-    int64_t secs = epoch_ms / 1000;
-    int64_t ms = epoch_ms % 1000;
-    if (ms < 0) {
-        ms += 1000;
-        secs -= 1;
-    }
     int64_t days = secs / 86400;
     int64_t rem = secs % 86400;
     if (rem < 0) {
@@ -73,7 +175,6 @@ size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, 
     if (y < 0 || y > 9999) {
         y = y < 0 ? 0 : 9999; /* outside what RFC 3339 and Elasticsearch dates hold */
     }
-    char *p = out;
     put2(p, (unsigned)y / 100);
     put2(p + 2, (unsigned)y % 100);
     p[4] = '-';
@@ -86,10 +187,36 @@ size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, 
     put2(p + 14, (unsigned)(rem / 60 % 60));
     p[16] = ':';
     put2(p + 17, (unsigned)(rem % 60));
+}
+
+/* The last seconds formatted on this thread, direct-mapped by the second: a record's start,
+ * end, export and receive times are a few consecutive seconds, shared by its batch. */
+#define SECOND_CACHE 8
+static _Thread_local struct {
+    int64_t secs;
+    char sep; /* 0: empty */
+    char text[19];
+} second_cache[SECOND_CACHE];
+
+size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, bool utc_z)
+{
+    int64_t secs = epoch_ms / 1000;
+    int64_t ms = epoch_ms % 1000;
+    if (ms < 0) {
+        ms += 1000;
+        secs -= 1;
+    }
+    unsigned slot = (unsigned)((uint64_t)secs % SECOND_CACHE);
+    if (second_cache[slot].secs != secs || second_cache[slot].sep != sep) {
+        fmt_second(second_cache[slot].text, secs, sep);
+        second_cache[slot].secs = secs;
+        second_cache[slot].sep = sep;
+    }
+    char *p = out;
+    memcpy(p, second_cache[slot].text, 19);
     p[19] = '.';
     p[20] = (char)('0' + ms / 100);
-    p[21] = (char)('0' + ms / 10 % 10);
-    p[22] = (char)('0' + ms % 10);
+    put2(p + 21, (unsigned)(ms % 100));
     size_t n = 23;
     for (int i = 3; i < frac_digits; i++) {
         p[n++] = '0';
@@ -100,9 +227,56 @@ size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, 
     return n;
 }
 
-void fdx_json_escape(struct fdx_buf *b, const char *s, size_t len, int *err)
+/* 1 for the bytes a JSON string cannot hold as they are. */
+static const uint8_t needs_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* control characters */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, ['"'] = 1, ['\\'] = 1,
+};
+
+/* Escaped body of s at out (room for len * 6 bytes); returns the end. */
+static char *escape_to(char *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
+    size_t i = 0;
+    while (i < len) {
+        size_t run = i;
+        while (run < len && !needs_escape[(unsigned char)s[run]]) {
+            run++;
+        }
+        memcpy(out, s + i, run - i);
+        out += run - i;
+        if (run == len) {
+            break;
+        }
+        unsigned char c = (unsigned char)s[run];
+        *out++ = '\\';
+        switch (c) {
+        case '"':
+        case '\\':
+            *out++ = (char)c;
+            break;
+        case '\n':
+            *out++ = 'n';
+            break;
+        case '\r':
+            *out++ = 'r';
+            break;
+        case '\t':
+            *out++ = 't';
+            break;
+        default:
+            memcpy(out, "u00", 3);
+            out[3] = hex[c >> 4];
+            out[4] = hex[c & 15];
+            out += 5;
+        }
+        i = run + 1;
+    }
+    return out;
+}
+
+void fdx_json_escape(struct fdx_buf *b, const char *s, size_t len, int *err)
+{
     /* Worst case every byte becomes \u00XX. */
     int rc = fdx_buf_reserve(b, len * 6);
     if (rc != 0) {
@@ -111,31 +285,7 @@ void fdx_json_escape(struct fdx_buf *b, const char *s, size_t len, int *err)
         }
         return;
     }
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            fdx_buf_putc(b, '\\');
-            fdx_buf_putc(b, (char)c);
-        } else if (c < 0x20) {
-            switch (c) {
-            case '\n':
-                fdx_buf_put(b, "\\n", 2);
-                break;
-            case '\r':
-                fdx_buf_put(b, "\\r", 2);
-                break;
-            case '\t':
-                fdx_buf_put(b, "\\t", 2);
-                break;
-            default: {
-                char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-                fdx_buf_put(b, u, 6);
-            }
-            }
-        } else {
-            fdx_buf_putc(b, (char)c);
-        }
-    }
+    b->len = (size_t)(escape_to(b->p + b->len, s, len) - b->p);
 }
 
 void fdx_jw_begin(struct fdx_jw *w, struct fdx_buf *b)
@@ -145,6 +295,8 @@ void fdx_jw_begin(struct fdx_jw *w, struct fdx_buf *b)
     w->depth = 0;
     w->first[0] = true;
     w->open_len = 0;
+    w->open_stale = false;
+    w->obj[0] = &fdx_jw_root;
     put(w, "{", 1);
 }
 
@@ -164,65 +316,292 @@ int fdx_jw_end(struct fdx_jw *w)
     return w->err;
 }
 
+/* ,"name": of a member of the open object. */
 static void member_name(struct fdx_jw *w, const char *name, size_t len)
 {
-    char tmp[FDX_JW_PATH_MAX + 4];
-    size_t n = 0;
+    char *p = room(w, len + 4);
+    if (p == NULL) {
+        return;
+    }
     if (!w->first[w->depth]) {
-        tmp[n++] = ',';
+        *p++ = ',';
     }
     w->first[w->depth] = false;
-    if (len > FDX_JW_PATH_MAX) {
-        len = FDX_JW_PATH_MAX; /* names are ours and short; never overrun tmp */
-    }
-    tmp[n++] = '"';
-    memcpy(tmp + n, name, len);
-    n += len;
-    tmp[n++] = '"';
-    tmp[n++] = ':';
-    put(w, tmp, n);
+    *p++ = '"';
+    memcpy(p, name, len);
+    p += len;
+    *p++ = '"';
+    *p++ = ':';
+    done(w, p);
 }
 
-/* Makes the parent path of key the open one (closing and opening objects), then writes the
- * last segment's name. Keys are flowdex's own (schema tables, registry names): plain ASCII
- * without quotes, at most FDX_JW_DEPTH levels. Consecutive fields of one object (the common
- * case) cost one comparison. */
-static void key(struct fdx_jw *w, const char *k)
+/* Writes the open path's text when schema objects were opened since it was last needed. */
+static inline void sync_open(struct fdx_jw *w)
+{
+    if (w->open_stale) {
+        memcpy(w->open, w->obj[w->depth]->path, w->open_len);
+        w->open_stale = false;
+    }
+}
+
+/* Makes path[0..parent_len) ("source.geo.") the open path, closing and opening objects. */
+static void open_parent(struct fdx_jw *w, const char *k, size_t parent_len)
+{
+    sync_open(w);
+    unsigned common = 0;
+    while (common < w->depth && w->seg_end[common] <= parent_len &&
+           memcmp(k, w->open, w->seg_end[common]) == 0) {
+        common++;
+    }
+    close_to(w, common);
+    FDX_ASSERT(parent_len < FDX_JW_PATH_MAX);
+    for (size_t at = w->open_len; at < parent_len;) {
+        const char *dot = memchr(k + at, '.', parent_len - at);
+        size_t len = (size_t)(dot - (k + at));
+        FDX_ASSERT(w->depth < FDX_JW_DEPTH);
+        member_name(w, k + at, len);
+        put(w, "{", 1);
+        memcpy(w->open + at, k + at, len + 1);
+        at += len + 1;
+        w->seg_end[w->depth++] = (uint8_t)at;
+        w->first[w->depth] = true;
+        w->obj[w->depth] = NULL;
+    }
+    w->open_len = parent_len;
+}
+
+/* Makes the parent path of key the open one, writes the last segment's name and makes room
+ * for vmax bytes of value. Keys are flowdex's own (schema tables, registry names): plain
+ * ASCII without quotes, at most FDX_JW_DEPTH levels. Returns where the value goes, or NULL
+ * after an error. */
+static char *key(struct fdx_jw *w, const char *k, size_t vmax)
 {
     const char *last_dot = strrchr(k, '.');
     size_t parent_len = last_dot != NULL ? (size_t)(last_dot - k) + 1 : 0;
+    sync_open(w);
     if (parent_len != w->open_len || memcmp(k, w->open, parent_len) != 0) {
-        unsigned common = 0;
-        while (common < w->depth && w->seg_end[common] <= parent_len &&
-               memcmp(k, w->open, w->seg_end[common]) == 0) {
-            common++;
-        }
-        close_to(w, common);
-        FDX_ASSERT(parent_len < FDX_JW_PATH_MAX);
-        for (size_t at = w->open_len; at < parent_len;) {
-            const char *dot = memchr(k + at, '.', parent_len - at);
-            size_t len = (size_t)(dot - (k + at));
-            FDX_ASSERT(w->depth < FDX_JW_DEPTH);
-            member_name(w, k + at, len);
-            put(w, "{", 1);
-            memcpy(w->open + at, k + at, len + 1);
-            at += len + 1;
-            w->seg_end[w->depth++] = (uint8_t)at;
-            w->first[w->depth] = true;
-        }
-        w->open_len = parent_len;
+        open_parent(w, k, parent_len);
     }
     member_name(w, k + parent_len, strlen(k + parent_len));
+    return room(w, vmax);
 }
+
+/* Opens schema object o, a child of the open object: ,"name":{ in one step. The open path's
+ * text is written only when a dotted key needs it (sync_open). */
+static void open_child(struct fdx_jw *w, const struct fdx_jw_obj *o)
+{
+    size_t at = o->parent->path_len;
+    size_t len = (size_t)o->path_len - at - 1;
+    FDX_ASSERT(w->depth < FDX_JW_DEPTH && o->path_len < FDX_JW_PATH_MAX);
+    char *p = room(w, len + 5);
+    if (p == NULL) {
+        return;
+    }
+    if (!w->first[w->depth]) {
+        *p++ = ',';
+    }
+    w->first[w->depth] = false;
+    *p++ = '"';
+    memcpy(p, o->path + at, len);
+    p += len;
+    memcpy(p, "\":{", 3);
+    done(w, p + 3);
+    w->seg_end[w->depth++] = o->path_len;
+    w->first[w->depth] = true;
+    w->obj[w->depth] = o;
+    w->open_len = o->path_len;
+    w->open_stale = true;
+}
+
+/* Makes o the open object. When every open object is a schema object this is pointer work:
+ * close up to the deepest common ancestor, open the rest. Objects a dotted key opened are
+ * compared by path. */
+static void enter(struct fdx_jw *w, const struct fdx_jw_obj *o)
+{
+    const struct fdx_jw_obj *chain[FDX_JW_DEPTH + 1];
+    unsigned n = 0; /* chain[n - 1] = o, chain[0] = a child of the root */
+    for (const struct fdx_jw_obj *p = o; p->parent != NULL && n <= FDX_JW_DEPTH; p = p->parent) {
+        chain[n++] = p;
+    }
+    unsigned common = 0; /* open levels 1..common are chain's first objects */
+    while (common < w->depth && common < n && w->obj[common + 1] == chain[n - 1 - common]) {
+        common++;
+    }
+    if (common < w->depth && w->obj[common + 1] == NULL) {
+        /* A dotted key opened this level: compare by path. */
+        sync_open(w);
+        if (o->path_len != w->open_len || memcmp(o->path, w->open, o->path_len) != 0) {
+            open_parent(w, o->path, o->path_len);
+        }
+        unsigned d = w->depth;
+        for (const struct fdx_jw_obj *p = o; p != NULL && d > 0; p = p->parent) {
+            w->obj[d--] = p;
+        }
+        return;
+    }
+    close_to(w, common);
+    for (unsigned i = common; i < n; i++) {
+        open_child(w, chain[n - 1 - i]);
+    }
+}
+
+/* The precompiled-key step: name and room for vmax bytes of value in one reservation. */
+static inline char *kkey(struct fdx_jw *w, const struct fdx_jw_key *k, size_t vmax)
+{
+    if (FDX_UNLIKELY(w->obj[w->depth] != k->parent)) {
+        enter(w, k->parent);
+    }
+    size_t skip = w->first[w->depth]; /* no ',' before the first member */
+    size_t n = k->len - skip;
+    char *p = room(w, n + vmax); /* fails exactly where the dotted key would */
+    if (p == NULL) {
+        return NULL;
+    }
+    w->first[w->depth] = false;
+    if (FDX_LIKELY(w->b->cap - w->b->len >= FDX_JW_FRAG_MAX + vmax)) {
+        /* Fixed size: a few vector moves instead of a call; the bytes past the name are
+         * overwritten by the value or lie beyond the end. */
+        memcpy(p, k->frag + skip, FDX_JW_FRAG_MAX - 1);
+    } else {
+        memcpy(p, k->frag + skip, n);
+    }
+    return p + n;
+}
+
+/* Value writers: each writes at p (room for its bound) and returns the end. */
+
+#define STR_MAX(len) ((len)*6 + 2)
+static inline char *v_str(char *p, const char *s, size_t len)
+{
+    *p++ = '"';
+    p = escape_to(p, s, len);
+    *p++ = '"';
+    return p;
+}
+
+static inline char *v_lit(char *p, const char *s, size_t len)
+{
+    *p++ = '"';
+    memcpy(p, s, len);
+    p[len] = '"';
+    return p + len + 1;
+}
+
+#define I64_MAX 21
+static char *v_i64(char *p, int64_t v)
+{
+    if (v < 0) {
+        *p++ = '-';
+        return p + put_u64(p, (uint64_t)0 - (uint64_t)v);
+    }
+    return p + put_u64(p, (uint64_t)v);
+}
+
+#define F64_MAX 32
+static char *v_f64(char *p, double v)
+{
+    int n = snprintf(p, F64_MAX, "%.10g", v);
+    return p + n;
+}
+
+#define IP_MAX (FDX_ADDR_STRLEN + 2)
+static inline char *v_ip(char *p, const struct fdx_addr *a)
+{
+    *p++ = '"';
+    p += fdx_fmt_addr(p, a);
+    *p++ = '"';
+    return p;
+}
+
+#define MAC_MAX 19
+static char *v_mac(char *p, const uint8_t mac[6])
+{
+    static const char hex[] = "0123456789ABCDEF";
+    /* ECS writes MAC addresses upper-case, dash-separated (RFC 7042 notation). */
+    *p++ = '"';
+    for (int i = 0; i < 6; i++) {
+        if (i) {
+            *p++ = '-';
+        }
+        *p++ = hex[mac[i] >> 4];
+        *p++ = hex[mac[i] & 15];
+    }
+    *p++ = '"';
+    return p;
+}
+
+#define TIME_MAX 34
+static inline char *v_time(char *p, int64_t epoch_ms)
+{
+    *p++ = '"';
+    p += fdx_fmt_datetime(p, epoch_ms, 'T', 3, true);
+    *p++ = '"';
+    return p;
+}
+
+#define GEO_MAX 64
+static char *v_geo(char *p, double lat, double lon)
+{
+    int n = snprintf(p, GEO_MAX, "{\"lat\":%.10g,\"lon\":%.10g}", lat, lon);
+    return p + n;
+}
+
+#define U64_ARRAY_MAX(n) ((n)*21 + 2)
+static char *v_u64_array(char *p, const uint64_t *v, size_t n)
+{
+    *p++ = '[';
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            *p++ = ',';
+        }
+        p += put_u64(p, v[i]);
+    }
+    *p++ = ']';
+    return p;
+}
+
+#define HEX_MAX(len) ((len)*2 + 2)
+static char *v_hex(char *p, const uint8_t *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    *p++ = '"';
+    for (size_t i = 0; i < len; i++) {
+        *p++ = hex[s[i] >> 4];
+        *p++ = hex[s[i] & 15];
+    }
+    *p++ = '"';
+    return p;
+}
+
+static char *v_raw(char *p, const char *json, size_t len)
+{
+    memcpy(p, json, len);
+    return p + len;
+}
+
+/* Each writer for both kinds of key: K is the key step (key or kkey). */
+#define WRITE(K, w, k, vmax, value_call)                                                           \
+    do {                                                                                           \
+        char *p_ = K(w, k, vmax);                                                                  \
+        if (p_ != NULL) {                                                                          \
+            char *p = p_;                                                                          \
+            done(w, value_call);                                                                   \
+        }                                                                                          \
+    } while (0)
 
 void fdx_jw_str(struct fdx_jw *w, const char *k, const char *s, size_t len)
 {
-    key(w, k);
-    put(w, "\"", 1);
-    if (w->err == 0) {
-        fdx_json_escape(w->b, s, len, &w->err);
-    }
-    put(w, "\"", 1);
+    WRITE(key, w, k, STR_MAX(len), v_str(p, s, len));
+}
+
+void fdx_jwk_str(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, size_t len)
+{
+    WRITE(kkey, w, k, STR_MAX(len), v_str(p, s, len));
+}
+
+void fdx_jwk_lit(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, size_t len)
+{
+    WRITE(kkey, w, k, len + 2, v_lit(p, s, len));
 }
 
 void fdx_jw_cstr(struct fdx_jw *w, const char *k, const char *s)
@@ -230,115 +609,112 @@ void fdx_jw_cstr(struct fdx_jw *w, const char *k, const char *s)
     fdx_jw_str(w, k, s, strlen(s));
 }
 
+void fdx_jwk_cstr(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s)
+{
+    fdx_jwk_str(w, k, s, strlen(s));
+}
+
 void fdx_jw_u64(struct fdx_jw *w, const char *k, uint64_t v)
 {
-    char tmp[20];
-    size_t n = fdx_fmt_u64(tmp, v);
-    key(w, k);
-    put(w, tmp, n);
+    WRITE(key, w, k, 20, p + put_u64(p, v));
+}
+
+void fdx_jwk_u64(struct fdx_jw *w, const struct fdx_jw_key *k, uint64_t v)
+{
+    WRITE(kkey, w, k, 20, p + put_u64(p, v));
 }
 
 void fdx_jw_i64(struct fdx_jw *w, const char *k, int64_t v)
 {
-    if (v >= 0) {
-        fdx_jw_u64(w, k, (uint64_t)v);
-        return;
-    }
-    char tmp[24];
-    int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
-    key(w, k);
-    put(w, tmp, (size_t)n);
+    WRITE(key, w, k, I64_MAX, v_i64(p, v));
+}
+
+void fdx_jwk_i64(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t v)
+{
+    WRITE(kkey, w, k, I64_MAX, v_i64(p, v));
 }
 
 void fdx_jw_f64(struct fdx_jw *w, const char *k, double v)
 {
-    char tmp[32];
-    int n = snprintf(tmp, sizeof(tmp), "%.10g", v);
-    key(w, k);
-    put(w, tmp, (size_t)n);
+    WRITE(key, w, k, F64_MAX, v_f64(p, v));
+}
+
+void fdx_jwk_f64(struct fdx_jw *w, const struct fdx_jw_key *k, double v)
+{
+    WRITE(kkey, w, k, F64_MAX, v_f64(p, v));
 }
 
 void fdx_jw_bool(struct fdx_jw *w, const char *k, bool v)
 {
-    key(w, k);
-    put(w, v ? "true" : "false", v ? 4 : 5);
+    WRITE(key, w, k, 5, v_raw(p, v ? "true" : "false", v ? 4 : 5));
+}
+
+void fdx_jwk_bool(struct fdx_jw *w, const struct fdx_jw_key *k, bool v)
+{
+    WRITE(kkey, w, k, 5, v_raw(p, v ? "true" : "false", v ? 4 : 5));
 }
 
 void fdx_jw_ip(struct fdx_jw *w, const char *k, const struct fdx_addr *a)
 {
-    char tmp[FDX_ADDR_STRLEN];
-    size_t n = fdx_addr_format(a, tmp);
-    key(w, k);
-    put(w, "\"", 1);
-    put(w, tmp, n);
-    put(w, "\"", 1);
+    WRITE(key, w, k, IP_MAX, v_ip(p, a));
+}
+
+void fdx_jwk_ip(struct fdx_jw *w, const struct fdx_jw_key *k, const struct fdx_addr *a)
+{
+    WRITE(kkey, w, k, IP_MAX, v_ip(p, a));
 }
 
 void fdx_jw_mac(struct fdx_jw *w, const char *k, const uint8_t mac[6])
 {
-    static const char hex[] = "0123456789ABCDEF";
-    /* ECS writes MAC addresses upper-case, dash-separated (RFC 7042 notation). */
-    char tmp[19];
-    int o = 0;
-    tmp[o++] = '"';
-    for (int i = 0; i < 6; i++) {
-        if (i) {
-            tmp[o++] = '-';
-        }
-        tmp[o++] = hex[mac[i] >> 4];
-        tmp[o++] = hex[mac[i] & 15];
-    }
-    tmp[o++] = '"';
-    key(w, k);
-    put(w, tmp, (size_t)o);
+    WRITE(key, w, k, MAC_MAX, v_mac(p, mac));
+}
+
+void fdx_jwk_mac(struct fdx_jw *w, const struct fdx_jw_key *k, const uint8_t mac[6])
+{
+    WRITE(kkey, w, k, MAC_MAX, v_mac(p, mac));
 }
 
 void fdx_jw_time(struct fdx_jw *w, const char *k, int64_t epoch_ms)
 {
-    char tmp[40];
-    tmp[0] = '"';
-    size_t n = 1 + fdx_fmt_datetime(tmp + 1, epoch_ms, 'T', 3, true);
-    tmp[n++] = '"';
-    key(w, k);
-    put(w, tmp, n);
+    WRITE(key, w, k, TIME_MAX, v_time(p, epoch_ms));
 }
 
-void fdx_jw_hex(struct fdx_jw *w, const char *k, const uint8_t *p, size_t len)
+void fdx_jwk_time(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t epoch_ms)
 {
-    static const char hex[] = "0123456789abcdef";
-    key(w, k);
-    put(w, "\"", 1);
-    if (w->err == 0 && (w->err = fdx_buf_reserve(w->b, len * 2)) == 0) {
-        for (size_t i = 0; i < len; i++) {
-            fdx_buf_putc(w->b, hex[p[i] >> 4]);
-            fdx_buf_putc(w->b, hex[p[i] & 15]);
-        }
-    }
-    put(w, "\"", 1);
+    WRITE(kkey, w, k, TIME_MAX, v_time(p, epoch_ms));
+}
+
+void fdx_jw_hex(struct fdx_jw *w, const char *k, const uint8_t *s, size_t len)
+{
+    WRITE(key, w, k, HEX_MAX(len), v_hex(p, s, len));
 }
 
 void fdx_jw_geo(struct fdx_jw *w, const char *k, double lat, double lon)
 {
-    char tmp[64];
-    int n = snprintf(tmp, sizeof(tmp), "{\"lat\":%.10g,\"lon\":%.10g}", lat, lon);
-    key(w, k);
-    put(w, tmp, (size_t)n);
+    WRITE(key, w, k, GEO_MAX, v_geo(p, lat, lon));
+}
+
+void fdx_jwk_geo(struct fdx_jw *w, const struct fdx_jw_key *k, double lat, double lon)
+{
+    WRITE(kkey, w, k, GEO_MAX, v_geo(p, lat, lon));
 }
 
 void fdx_jw_u64_array(struct fdx_jw *w, const char *k, const uint64_t *v, size_t n)
 {
-    key(w, k);
-    put(w, "[", 1);
-    for (size_t i = 0; i < n; i++) {
-        char tmp[24];
-        int len = snprintf(tmp, sizeof(tmp), "%s%" PRIu64, i ? "," : "", v[i]);
-        put(w, tmp, (size_t)len);
-    }
-    put(w, "]", 1);
+    WRITE(key, w, k, U64_ARRAY_MAX(n), v_u64_array(p, v, n));
+}
+
+void fdx_jwk_u64_array(struct fdx_jw *w, const struct fdx_jw_key *k, const uint64_t *v, size_t n)
+{
+    WRITE(kkey, w, k, U64_ARRAY_MAX(n), v_u64_array(p, v, n));
 }
 
 void fdx_jw_raw(struct fdx_jw *w, const char *k, const char *json, size_t len)
 {
-    key(w, k);
-    put(w, json, len);
+    WRITE(key, w, k, len, v_raw(p, json, len));
+}
+
+void fdx_jwk_raw(struct fdx_jw *w, const struct fdx_jw_key *k, const char *json, size_t len)
+{
+    WRITE(kkey, w, k, len, v_raw(p, json, len));
 }

@@ -2,7 +2,13 @@
  * ("source.geo.location"): the writer opens and closes the nested objects as the path changes,
  * so a schema table emits nested ECS documents field by field. Fields that share a parent
  * must be written consecutively (the schema tables are ordered that way). The caller reserves
- * nothing: every call grows the buffer within its bound and records -ENOSPC in err. */
+ * nothing: every call grows the buffer within its bound and records -ENOSPC in err.
+ *
+ * Precompiled keys (struct fdx_jw_key, the fdx_jwk_* calls) are the fast path for names known
+ * at compile time: the member name is a pre-rendered fragment copied in one memcpy, and the
+ * nesting check is one pointer comparison with the key's parent object. Both kinds of key may
+ * be mixed in one document (a dynamic "netflow.<name>" after precompiled netflow.* keys): the
+ * output is exactly what the dotted path of the precompiled key would give. */
 #ifndef FDX_JSON_WRITER_H
 #define FDX_JSON_WRITER_H
 
@@ -13,8 +19,37 @@
 #include "addr.h"
 #include "buf.h"
 
-#define FDX_JW_DEPTH 8
+#define FDX_JW_DEPTH    8
 #define FDX_JW_PATH_MAX 128
+
+/* A JSON object of a schema: its dotted path with a trailing dot ("source.geo."); the
+ * document itself is fdx_jw_root (path ""). */
+struct fdx_jw_obj {
+    const struct fdx_jw_obj *parent; /* NULL for fdx_jw_root */
+    const char *path;
+    uint8_t path_len;
+};
+
+/* A member name of a schema object, pre-rendered with its separator: ",\"name\":". The
+ * fragment is stored in a fixed array so that the writer copies it with one fixed-size move:
+ * names of at most FDX_JW_FRAG_MAX - 5 characters (the key table's test checks it). */
+#define FDX_JW_FRAG_MAX 48
+struct fdx_jw_key {
+    const struct fdx_jw_obj *parent;
+    char frag[FDX_JW_FRAG_MAX];
+    uint8_t len; /* of frag */
+};
+
+#define FDX_JW_OBJ_INIT(parent_, path_)                                                            \
+    {                                                                                              \
+        (parent_), path_, (uint8_t)(sizeof(path_) - 1)                                             \
+    }
+#define FDX_JW_KEY_INIT(parent_, name_)                                                            \
+    {                                                                                              \
+        (parent_), ",\"" name_ "\":", (uint8_t)(sizeof(",\"" name_ "\":") - 1)                     \
+    }
+
+extern const struct fdx_jw_obj fdx_jw_root;
 
 struct fdx_jw {
     struct fdx_buf *b;
@@ -24,8 +59,13 @@ struct fdx_jw {
     /* The open objects' path as text, each name followed by '.' ("source.geo."), copied so
      * that keys may live in temporary buffers; seg_end[d] is where depth d's name ends. */
     char open[FDX_JW_PATH_MAX];
+    bool open_stale; /* open[] not written since schema objects were opened: it is the path of
+                      * obj[depth] (every open object is then a schema object) */
     size_t open_len;
     uint8_t seg_end[FDX_JW_DEPTH];
+    /* The schema object open at each depth, NULL when a dotted key opened it (the next
+     * precompiled key then compares paths once). */
+    const struct fdx_jw_obj *obj[FDX_JW_DEPTH + 1];
 };
 
 /* Starts a document: "{". */
@@ -52,11 +92,32 @@ void fdx_jw_u64_array(struct fdx_jw *w, const char *key, const uint64_t *v, size
 /* Raw JSON text as the value (must be valid JSON). */
 void fdx_jw_raw(struct fdx_jw *w, const char *key, const char *json, size_t len);
 
+/* The same writers with a precompiled key. */
+void fdx_jwk_str(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, size_t len);
+void fdx_jwk_cstr(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s);
+/* A string that needs no escaping (flowdex's own constant texts, formatted numbers and
+ * addresses): quoted and copied as it is. */
+void fdx_jwk_lit(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, size_t len);
+void fdx_jwk_u64(struct fdx_jw *w, const struct fdx_jw_key *k, uint64_t v);
+void fdx_jwk_i64(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t v);
+void fdx_jwk_f64(struct fdx_jw *w, const struct fdx_jw_key *k, double v);
+void fdx_jwk_bool(struct fdx_jw *w, const struct fdx_jw_key *k, bool v);
+void fdx_jwk_ip(struct fdx_jw *w, const struct fdx_jw_key *k, const struct fdx_addr *a);
+void fdx_jwk_mac(struct fdx_jw *w, const struct fdx_jw_key *k, const uint8_t mac[6]);
+void fdx_jwk_time(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t epoch_ms);
+void fdx_jwk_geo(struct fdx_jw *w, const struct fdx_jw_key *k, double lat, double lon);
+void fdx_jwk_u64_array(struct fdx_jw *w, const struct fdx_jw_key *k, const uint64_t *v, size_t n);
+void fdx_jwk_raw(struct fdx_jw *w, const struct fdx_jw_key *k, const char *json, size_t len);
+
 /* Formatting helpers without stdio (the encoder's hot path). Each writes into out and
  * returns the length; no terminating NUL. */
-size_t fdx_fmt_u64(char *out, uint64_t v);                /* out: 20 bytes */
+size_t fdx_fmt_u64(char *out, uint64_t v); /* out: 20 bytes */
+/* IPv4 or IPv6 text as fdx_addr_format writes it (dotted quad for IPv4 without a call to the
+ * generic formatter). out: FDX_ADDR_STRLEN bytes. */
+size_t fdx_fmt_addr(char *out, const struct fdx_addr *a);
 /* "YYYY-MM-DDTHH:MM:SS.mmmZ" (sep 'T', utc_z true) or "YYYY-MM-DD HH:MM:SS" + frac digits of
- * the milliseconds padded to frac_digits (3 or 6). out: 32 bytes. */
+ * the milliseconds padded to frac_digits (3 or 6). out: 32 bytes. The date and time of the
+ * last few seconds formatted are cached per thread (records of a batch share them). */
 size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, bool utc_z);
 
 /* Appends s as a JSON string body (no quotes), escaping as RFC 8259 requires. */

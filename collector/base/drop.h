@@ -29,6 +29,14 @@
     X(LIMIT_EXCEEDED, "limit_exceeded", "decode", "a depth or count limit was exceeded")        \
     X(TCP_FRAMING, "tcp_framing", "decode",                                                     \
       "an IPFIX-over-TCP stream lost its message framing")                                      \
+    X(TCP_CONN_LIMIT, "tcp_conn_limit", "decode",                                               \
+      "IPFIX-over-TCP connection over tcp_max_connections, closed at accept")                   \
+    X(TCP_IDLE, "tcp_idle", "decode",                                                           \
+      "IPFIX-over-TCP connection closed after tcp_idle_timeout without data")                   \
+    X(TCP_PARTIAL, "tcp_partial", "decode",                                                     \
+      "IPFIX-over-TCP connection ended inside a message, which is lost")                        \
+    X(TCP_GAP, "tcp_gap", "decode",                                                             \
+      "replay: a TCP segment of an IPFIX stream is missing; the stream is abandoned")           \
     X(NO_BATCH, "no_batch", "pipeline", "no free batch: workers are behind")                    \
     X(RING_FULL, "ring_full", "pipeline", "a worker's input ring is full")                      \
     X(FILTERED, "filtered", "enrich", "removed by a configured filter")                         \

@@ -2,10 +2,8 @@
 
 # --- Golden framework ------------------------------------------------------------------------
 # decode_dump: capture -> decoders in process -> one canonical JSON line per record.
-add_executable(decode_dump golden/decode_dump.c golden/record_json.c
-               tools/pcap_tcp.c)
-target_include_directories(decode_dump PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/golden
-                           ${CMAKE_CURRENT_SOURCE_DIR}/tools)
+add_executable(decode_dump golden/decode_dump.c golden/record_json.c)
+target_include_directories(decode_dump PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/golden)
 target_link_libraries(decode_dump PRIVATE fdx_decoders PkgConfig::PCAP)
 
 # fdx_golden_tests(FAMILY DIR [FIELDMAP file]): one ctest golden.FAMILY.<capture> for every

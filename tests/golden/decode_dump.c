@@ -3,8 +3,8 @@
  * decoded record, then one summary line with the decode counters. tests/golden/compare.py
  * holds these lines against Wireshark's decode of the same capture.
  *
- * IPFIX exported over TCP (port 4739) is reassembled per connection (pcap_tcp.c) and framed
- * into messages (ipfix_stream.c); each message is decoded like a datagram, in the frame that
+ * IPFIX exported over TCP (port 4739) is reassembled per connection (tcp_reassembly.c, as
+ * `flowdex replay` does) and framed into messages (ipfix_stream.c); each message is decoded like a datagram, in the frame that
  * completes it.
  *
  * Usage: decode_dump [--raw] [--steady-clock] CAPTURE
@@ -28,8 +28,8 @@
 #include "counters.h"
 #include "decode.h"
 #include "dispatch.h"
-#include "pcap_tcp.h"
 #include "capture.h"
+#include "tcp_reassembly.h"
 #include "record_json.h"
 
 #define DUMP_BATCH_CAP 64
@@ -117,7 +117,7 @@ struct tcp_arg {
     int64_t ts_ms;
 };
 
-static void on_tcp_message(void *arg, const struct fdx_tcp_seg *seg, const uint8_t *msg,
+static void on_tcp_message(void *arg, const struct fdx_capture_pkt *seg, const uint8_t *msg,
                            size_t len)
 {
     struct tcp_arg *a = arg;
@@ -134,7 +134,11 @@ static void on_tcp_message(void *arg, const struct fdx_tcp_seg *seg, const uint8
 static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
                struct fdx_counters *counters)
 {
-    static struct fdx_tcp_streams tcp; /* zeroed; 64 KiB framing buffer per connection */
+    struct fdx_tcp_reasm *tcp = fdx_tcp_reasm_new(8);
+    if (tcp == NULL) {
+        fprintf(stderr, "decode_dump: out of memory\n");
+        return 1;
+    }
     uint64_t packets = 0;
     int64_t last_tick_ms = 0;
     uint64_t skipped[FDX_CAPTURE_SKIP_TRUNCATED + 1] = {0};
@@ -146,15 +150,18 @@ static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
         packets++;
         d->frame = packets;
         struct fdx_capture_pkt pkt;
-        enum fdx_capture_skip why = fdx_capture_udp(dlt, bytes, hdr->caplen, &pkt);
-        struct fdx_tcp_seg seg;
+        enum fdx_capture_skip why = fdx_capture_parse(dlt, bytes, hdr->caplen, &pkt);
         /* TCP to the IPFIX port (4739) only: the captures also hold BGP and BMP sessions. */
-        if (why == FDX_CAPTURE_SKIP_NOT_UDP && fdx_pcap_tcp(dlt, bytes, hdr->caplen, &seg) &&
-            (seg.dport == 4739 || seg.sport == 4739)) {
-            struct tcp_arg a = {ctx, (int64_t)hdr->ts.tv_sec * 1000 + hdr->ts.tv_usec / 1000};
-            fdx_decode_ctx_tick(ctx, a.ts_ms);
-            fdx_tcp_streams_feed(&tcp, counters, &seg, on_tcp_message, &a);
-            print_batch(d);
+        if (why == FDX_CAPTURE_OK && pkt.l4 == FDX_CAPTURE_IPPROTO_TCP) {
+            if (pkt.dport == 4739 || pkt.sport == 4739) {
+                struct tcp_arg a = {ctx, (int64_t)hdr->ts.tv_sec * 1000 +
+                                             hdr->ts.tv_usec / 1000};
+                fdx_decode_ctx_tick(ctx, a.ts_ms);
+                fdx_tcp_reasm_feed(tcp, counters, &pkt, on_tcp_message, NULL, &a);
+                print_batch(d);
+            } else {
+                skipped[FDX_CAPTURE_SKIP_NOT_UDP]++;
+            }
             continue;
         }
         if (why != FDX_CAPTURE_OK) {
@@ -182,6 +189,7 @@ static int run(pcap_t *pc, struct fdx_decode_ctx *ctx, struct dump *d,
         fdx_dispatch_datagram(ctx, &dg);
         print_batch(d);
     }
+    fdx_tcp_reasm_free(tcp);
     if (rc == PCAP_ERROR) {
         fprintf(stderr, "decode_dump: %s\n", pcap_geterr(pc));
         return 1;
