@@ -50,7 +50,7 @@ static struct fdx_batch *swap(void *owner, struct fdx_batch *full)
         }
         s->records++;
         for (int sch = 0; sch < 2; sch++) {
-            struct fdx_doc_opts o = {sch == 0 ? FDX_SCHEMA_ECS : FDX_SCHEMA_PMACCT, true};
+            struct fdx_doc_opts o = {sch == 0 ? FDX_SCHEMA_ECS : FDX_SCHEMA_PMACCT, true, false};
             CHECK_EQ_I64(fdx_document_encode(s->docs[sch], &full->slot[i], s->t.strings, &o), 0);
         }
     }
