@@ -145,6 +145,7 @@ static void asn_process(void *self, struct fdx_batch *batch)
     }
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];
+        fdx_enrich_prefetch(a->cache, batch, i);
         if (s->dropped || s->flow.kind != FDX_KIND_FLOW) {
             continue;
         }

@@ -39,12 +39,15 @@ struct fdx_lcache *fdx_lcache_new(size_t entries, size_t value_size)
     /* Values hold doubles and ids: keep every one aligned like malloc's memory. */
     c->value_size = (value_size + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
     c->set = aligned_alloc(64, sets * sizeof(*c->set));
-    c->vals = calloc(sets * WAYS, c->value_size);
+    c->vals = malloc(sets * WAYS * c->value_size);
     if (c->set == NULL || c->vals == NULL) {
         fdx_lcache_free(c);
         return NULL;
     }
+    /* Touched now, not page by page on the first misses: memory use is what it will be from
+     * the start, and the first minutes of traffic pay no page faults. */
     memset(c->set, 0, sets * sizeof(*c->set));
+    memset(c->vals, 0, sets * WAYS * c->value_size);
     return c;
 }
 
@@ -89,6 +92,11 @@ static uint32_t tick(struct fdx_lcache *c)
         c->clock = 1;
     }
     return c->clock;
+}
+
+void fdx_lcache_prefetch(const struct fdx_lcache *c, const struct fdx_addr *key)
+{
+    __builtin_prefetch(&c->set[set_of(c, key)]);
 }
 
 void *fdx_lcache_get(struct fdx_lcache *c, const struct fdx_addr *key)

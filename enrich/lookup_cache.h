@@ -19,6 +19,9 @@ struct fdx_lcache;
 struct fdx_lcache *fdx_lcache_new(size_t entries, size_t value_size);
 void fdx_lcache_free(struct fdx_lcache *c);
 
+/* Starts loading key's set into the CPU cache: a stage calls it a few records ahead, so that
+ * lookups of addresses not seen lately do not each wait for memory. */
+void fdx_lcache_prefetch(const struct fdx_lcache *c, const struct fdx_addr *key);
 /* The cached value of key, or NULL (counts a hit or a miss). */
 void *fdx_lcache_get(struct fdx_lcache *c, const struct fdx_addr *key);
 /* Room for key's value (evicting the set's least recently used entry), to fill in. */
