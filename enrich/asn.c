@@ -76,6 +76,10 @@ static void *asn_init(const void *conf, const struct fdx_stage_env *env, struct 
         return NULL;
     }
     a->cache = fdx_lcache_new(c->cache_entries, sizeof(struct asn_val));
+    if (a->cache != NULL && fdx_lcache_enable_networks(a->cache) != 0) {
+        fdx_lcache_free(a->cache);
+        a->cache = NULL;
+    }
     if (a->cache == NULL) {
         MMDB_close(&a->db);
         free(a);
@@ -98,7 +102,9 @@ static const struct asn_val *lookup(struct asn *a, struct fdx_intern *st,
     v = fdx_lcache_put(a->cache, addr);
     v->as = -1;
     MMDB_entry_s e;
-    if (fdx_mmdb_find(&a->db, addr, &e)) {
+    unsigned prefix;
+    bool found = fdx_mmdb_find(&a->db, addr, &e, &prefix);
+    if (found) {
         const char *num[] = {"autonomous_system_number", NULL};
         const char *org[] = {"autonomous_system_organization", NULL};
         double d;
@@ -109,6 +115,7 @@ static const struct asn_val *lookup(struct asn *a, struct fdx_intern *st,
             v->org = fdx_mmdb_str(&e, st, org);
         }
     }
+    fdx_lcache_share(a->cache, addr, v, prefix);
     return v;
 }
 

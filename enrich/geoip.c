@@ -167,6 +167,18 @@ static int state_build(struct geo_state *st, const struct geoip_conf *c, struct 
     return 0;
 }
 
+/* Address and network levels; the value size depends on the number of custom mappings. */
+static struct fdx_lcache *cache_new(uint64_t entries, unsigned ncustom)
+{
+    size_t value_size = sizeof(struct geo_val) + ncustom * sizeof(uint32_t);
+    struct fdx_lcache *c = fdx_lcache_new(entries, value_size);
+    if (c != NULL && fdx_lcache_enable_networks(c) != 0) {
+        fdx_lcache_free(c);
+        c = NULL;
+    }
+    return c;
+}
+
 static void *geoip_init(const void *conf, const struct fdx_stage_env *env, struct fdx_err *err)
 {
     const struct geoip_conf *c = conf;
@@ -179,8 +191,7 @@ static void *geoip_init(const void *conf, const struct fdx_stage_env *env, struc
         return NULL;
     }
     g->cache_entries = c->cache_entries;
-    g->cache = fdx_lcache_new(c->cache_entries, sizeof(struct geo_val) +
-                                                    g->st.ncustom * sizeof(uint32_t));
+    g->cache = cache_new(c->cache_entries, g->st.ncustom);
     if (g->cache == NULL) {
         state_fini(&g->st);
         free(g);
@@ -192,12 +203,15 @@ static void *geoip_init(const void *conf, const struct fdx_stage_env *env, struc
     return g;
 }
 
-static void lookup(struct geoip *g, struct fdx_intern *st, const struct fdx_addr *a,
-                   struct geo_val *v)
+/* Fills v from the databases; returns the prefix length of the network around a for which
+ * every database consulted gives the same answer (the longest of their networks). */
+static unsigned lookup(struct geoip *g, struct fdx_intern *st, const struct fdx_addr *a,
+                       struct geo_val *v)
 {
     MMDB_entry_s e;
     const char *lang = g->st.lang;
-    if (fdx_mmdb_find(&g->st.db, a, &e)) {
+    unsigned prefix, longest;
+    if (fdx_mmdb_find(&g->st.db, a, &e, &longest)) {
         const char *iso[] = {"country", "iso_code", NULL};
         const char *riso[] = {"registered_country", "iso_code", NULL};
         const char *cname[] = {"country", "names", lang, NULL};
@@ -223,10 +237,12 @@ static void lookup(struct geoip *g, struct fdx_intern *st, const struct fdx_addr
     }
     for (unsigned i = 0; i < g->st.ncustom; i++) {
         struct custom *c = &g->st.custom[i];
-        if (fdx_mmdb_find(&c->db, a, &e)) {
+        if (fdx_mmdb_find(&c->db, a, &e, &prefix)) {
             v->custom[i] = fdx_mmdb_str(&e, st, c->keys);
         }
+        longest = prefix > longest ? prefix : longest;
     }
+    return longest;
 }
 
 static void enrich_side(struct geoip *g, struct fdx_intern *st, struct fdx_slot *s, bool src)
@@ -243,7 +259,7 @@ static void enrich_side(struct geoip *g, struct fdx_intern *st, struct fdx_slot 
     struct geo_val *v = fdx_lcache_get(g->cache, a);
     if (v == NULL) {
         v = fdx_lcache_put(g->cache, a);
-        lookup(g, st, a, v);
+        fdx_lcache_share(g->cache, a, v, lookup(g, st, a, v));
     }
     if (v->found) {
         *out = v->geo;
@@ -297,8 +313,7 @@ static int geoip_reload(void *self, const void *conf, struct fdx_err *err)
         return rc;
     }
     /* The value size depends on the number of custom mappings: a new cache. */
-    struct fdx_lcache *nc =
-        fdx_lcache_new(c->cache_entries, sizeof(struct geo_val) + ns.ncustom * sizeof(uint32_t));
+    struct fdx_lcache *nc = cache_new(c->cache_entries, ns.ncustom);
     if (nc == NULL) {
         state_fini(&ns);
         fdx_err_set(err, "geoip: out of memory for the cache");

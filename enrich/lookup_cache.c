@@ -1,7 +1,9 @@
 /* Set-associative LRU: a set holds 3 ways, their keys and age stamps (from a per-cache clock)
- * in one 64-byte cache line, so a lookup touches the set's line and the value's. */
+ * in one 64-byte cache line, so a lookup touches the set's line and the value's. The network
+ * level is a second such table keyed by /24 or /48. */
 #include "lookup_cache.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -16,14 +18,39 @@ struct set {
 };
 _Static_assert(sizeof(struct set) == 64, "a set is one cache line");
 
+/* One level of sets and values: addresses, or networks (an address's /24 or /48). */
+struct level {
+    struct set *set;     /* sets, 64-byte aligned; NULL for a network level not enabled */
+    unsigned char *vals; /* sets * WAYS * value_size */
+};
+
 struct fdx_lcache {
     size_t sets_mask;
     size_t value_size;
     uint32_t clock;
-    struct set *set;     /* sets, 64-byte aligned */
-    unsigned char *vals; /* sets * WAYS * value_size */
+    struct level addr, net;
     fdx_counter hits, misses;
 };
+
+static int level_init(struct level *l, size_t sets, size_t value_size)
+{
+    l->set = aligned_alloc(64, sets * sizeof(*l->set));
+    l->vals = malloc(sets * WAYS * value_size);
+    if (l->set == NULL || l->vals == NULL) {
+        return -ENOMEM;
+    }
+    /* Touched now, not page by page on the first misses: memory use is what it will be from
+     * the start, and the first minutes of traffic pay no page faults. */
+    memset(l->set, 0, sets * sizeof(*l->set));
+    memset(l->vals, 0, sets * WAYS * value_size);
+    return 0;
+}
+
+static void level_fini(struct level *l)
+{
+    free(l->set);
+    free(l->vals);
+}
 
 struct fdx_lcache *fdx_lcache_new(size_t entries, size_t value_size)
 {
@@ -38,24 +65,32 @@ struct fdx_lcache *fdx_lcache_new(size_t entries, size_t value_size)
     c->sets_mask = sets - 1;
     /* Values hold doubles and ids: keep every one aligned like malloc's memory. */
     c->value_size = (value_size + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
-    c->set = aligned_alloc(64, sets * sizeof(*c->set));
-    c->vals = malloc(sets * WAYS * c->value_size);
-    if (c->set == NULL || c->vals == NULL) {
+    if (level_init(&c->addr, sets, c->value_size) != 0) {
         fdx_lcache_free(c);
         return NULL;
     }
-    /* Touched now, not page by page on the first misses: memory use is what it will be from
-     * the start, and the first minutes of traffic pay no page faults. */
-    memset(c->set, 0, sets * sizeof(*c->set));
-    memset(c->vals, 0, sets * WAYS * c->value_size);
     return c;
+}
+
+int fdx_lcache_enable_networks(struct fdx_lcache *c)
+{
+    if (c->net.set != NULL) {
+        return 0;
+    }
+    if (level_init(&c->net, c->sets_mask + 1, c->value_size) != 0) {
+        level_fini(&c->net);
+        c->net.set = NULL;
+        c->net.vals = NULL;
+        return -ENOMEM;
+    }
+    return 0;
 }
 
 void fdx_lcache_free(struct fdx_lcache *c)
 {
     if (c != NULL) {
-        free(c->set);
-        free(c->vals);
+        level_fini(&c->addr);
+        level_fini(&c->net);
         free(c);
     }
 }
@@ -84,6 +119,18 @@ static size_t set_of(const struct fdx_lcache *c, const struct fdx_addr *a)
     return (size_t)(h & c->sets_mask);
 }
 
+/* The network key of an address: its /24 (IPv4) or /48 (IPv6), host bits zero. */
+static struct fdx_addr net_key(const struct fdx_addr *a)
+{
+    struct fdx_addr k = *a;
+    if (fdx_addr_is_v4(a)) {
+        k.b[15] = 0;
+    } else {
+        memset(k.b + 6, 0, 10);
+    }
+    return k;
+}
+
 static uint32_t tick(struct fdx_lcache *c)
 {
     if (++c->clock == 0) {
@@ -94,32 +141,24 @@ static uint32_t tick(struct fdx_lcache *c)
     return c->clock;
 }
 
-void fdx_lcache_prefetch(const struct fdx_lcache *c, const struct fdx_addr *key)
-{
-    __builtin_prefetch(&c->set[set_of(c, key)]);
-}
-
-void *fdx_lcache_get(struct fdx_lcache *c, const struct fdx_addr *key)
+static void *level_get(struct fdx_lcache *c, struct level *l, const struct fdx_addr *key)
 {
     size_t set = set_of(c, key);
-    struct set *s = &c->set[set];
+    struct set *s = &l->set[set];
     for (size_t w = 0; w < WAYS; w++) {
         if (same(&s->key[w], key) && s->stamp[w] != 0) {
-            uint32_t now = tick(c);
-            s->stamp[w] = now;
-            fdx_counter_add(&c->hits, 1);
-            return c->vals + (set * WAYS + w) * c->value_size;
+            s->stamp[w] = tick(c);
+            return l->vals + (set * WAYS + w) * c->value_size;
         }
     }
-    fdx_counter_add(&c->misses, 1);
     return NULL;
 }
 
-void *fdx_lcache_put(struct fdx_lcache *c, const struct fdx_addr *key)
+static void *level_put(struct fdx_lcache *c, struct level *l, const struct fdx_addr *key)
 {
     size_t set = set_of(c, key);
     uint32_t now = tick(c); /* first: a wrap clears every stamp */
-    struct set *s = &c->set[set];
+    struct set *s = &l->set[set];
     size_t victim = 0;
     for (size_t w = 0; w < WAYS; w++) {
         if (s->stamp[w] == 0 || same(&s->key[w], key)) {
@@ -132,14 +171,52 @@ void *fdx_lcache_put(struct fdx_lcache *c, const struct fdx_addr *key)
     }
     s->key[victim] = *key;
     s->stamp[victim] = now;
-    unsigned char *v = c->vals + (set * WAYS + victim) * c->value_size;
+    return l->vals + (set * WAYS + victim) * c->value_size;
+}
+
+void fdx_lcache_prefetch(const struct fdx_lcache *c, const struct fdx_addr *key)
+{
+    __builtin_prefetch(&c->addr.set[set_of(c, key)]);
+    if (c->net.set != NULL) {
+        struct fdx_addr k = net_key(key);
+        __builtin_prefetch(&c->net.set[set_of(c, &k)]);
+    }
+}
+
+void *fdx_lcache_get(struct fdx_lcache *c, const struct fdx_addr *key)
+{
+    void *v = level_get(c, &c->addr, key);
+    if (v == NULL && c->net.set != NULL) {
+        struct fdx_addr k = net_key(key);
+        v = level_get(c, &c->net, &k);
+    }
+    fdx_counter_add(v != NULL ? &c->hits : &c->misses, 1);
+    return v;
+}
+
+void *fdx_lcache_put(struct fdx_lcache *c, const struct fdx_addr *key)
+{
+    void *v = level_put(c, &c->addr, key);
     memset(v, 0, c->value_size);
     return v;
 }
 
+void fdx_lcache_share(struct fdx_lcache *c, const struct fdx_addr *key, const void *value,
+                      unsigned prefix)
+{
+    if (c->net.set == NULL || prefix > (fdx_addr_is_v4(key) ? 24u : 48u)) {
+        return;
+    }
+    struct fdx_addr k = net_key(key);
+    memcpy(level_put(c, &c->net, &k), value, c->value_size);
+}
+
 void fdx_lcache_clear(struct fdx_lcache *c)
 {
-    memset(c->set, 0, (c->sets_mask + 1) * sizeof(*c->set));
+    memset(c->addr.set, 0, (c->sets_mask + 1) * sizeof(*c->addr.set));
+    if (c->net.set != NULL) {
+        memset(c->net.set, 0, (c->sets_mask + 1) * sizeof(*c->net.set));
+    }
 }
 
 uint64_t fdx_lcache_hits(const struct fdx_lcache *c)

@@ -19,13 +19,24 @@ struct fdx_lcache;
 struct fdx_lcache *fdx_lcache_new(size_t entries, size_t value_size);
 void fdx_lcache_free(struct fdx_lcache *c);
 
+/* Adds a network level of the same size: a value the database gave for a whole /24 (IPv4)
+ * or /48 (IPv6) — see fdx_lcache_share — answers every address of that network, so traffic
+ * spread over many hosts of few networks looks each network up once. Returns 0 or -ENOMEM. */
+int fdx_lcache_enable_networks(struct fdx_lcache *c);
+
 /* Starts loading key's set into the CPU cache: a stage calls it a few records ahead, so that
  * lookups of addresses not seen lately do not each wait for memory. */
 void fdx_lcache_prefetch(const struct fdx_lcache *c, const struct fdx_addr *key);
-/* The cached value of key, or NULL (counts a hit or a miss). */
+/* The cached value of key (from the address level, else the network level), or NULL
+ * (counts a hit or a miss). */
 void *fdx_lcache_get(struct fdx_lcache *c, const struct fdx_addr *key);
 /* Room for key's value (evicting the set's least recently used entry), to fill in. */
 void *fdx_lcache_put(struct fdx_lcache *c, const struct fdx_addr *key);
+/* After filling key's value: the databases' answer holds for a network of prefix length
+ * prefix around key (the longest of the networks of every database consulted); when that
+ * network contains key's whole /24 (/48), the value is copied to the network level. */
+void fdx_lcache_share(struct fdx_lcache *c, const struct fdx_addr *key, const void *value,
+                      unsigned prefix);
 /* Forgets everything (after a reload or when interned ids are no longer valid). */
 void fdx_lcache_clear(struct fdx_lcache *c);
 

@@ -18,7 +18,19 @@ int fdx_mmdb_open(MMDB_s *db, const char *stage, const char *path, struct fdx_er
     return 0;
 }
 
-bool fdx_mmdb_find(MMDB_s *db, const struct fdx_addr *a, MMDB_entry_s *entry)
+/* libmaxminddb versions differ on an IPv4 address in an IPv6 tree: some give the netmask in
+ * the IPv6 tree (96 + the IPv4 prefix), others the IPv4 prefix. Values above 32 can only be
+ * the former; a value of 32 or less is taken as an IPv4 prefix, which is never shorter than
+ * the truth (the former reading would mean a network wider than all of IPv4). */
+static unsigned v4_prefix(const MMDB_s *db, unsigned netmask)
+{
+    if (db->metadata.ip_version != 6 || netmask <= 32) {
+        return netmask <= 32 ? netmask : 32;
+    }
+    return netmask >= 96 ? netmask - 96 : 0;
+}
+
+bool fdx_mmdb_find(MMDB_s *db, const struct fdx_addr *a, MMDB_entry_s *entry, unsigned *prefix)
 {
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof(ss));
@@ -33,7 +45,12 @@ bool fdx_mmdb_find(MMDB_s *db, const struct fdx_addr *a, MMDB_entry_s *entry)
     }
     int mmdb_err = 0;
     MMDB_lookup_result_s r = MMDB_lookup_sockaddr(db, (struct sockaddr *)&ss, &mmdb_err);
-    if (mmdb_err != MMDB_SUCCESS || !r.found_entry) {
+    if (mmdb_err != MMDB_SUCCESS) {
+        *prefix = 128; /* nothing known: shared with no other address */
+        return false;
+    }
+    *prefix = fdx_addr_is_v4(a) ? v4_prefix(db, r.netmask) : r.netmask;
+    if (!r.found_entry) {
         return false;
     }
     *entry = r.entry;

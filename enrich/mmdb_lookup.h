@@ -17,8 +17,10 @@ struct fdx_intern;
 /* Opens path into db; returns 0 or -EINVAL/-ENOENT with err naming the stage and file. */
 int fdx_mmdb_open(MMDB_s *db, const char *stage, const char *path, struct fdx_err *err);
 
-/* Looks a up; true with *entry set when the database has a record for it. */
-bool fdx_mmdb_find(MMDB_s *db, const struct fdx_addr *a, MMDB_entry_s *entry);
+/* Looks a up; true with *entry set when the database has a record for it. *prefix (found
+ * or not) is the prefix length, in a's own family, of the network around a for which the
+ * database gives this same answer (never longer than the truth: 128 or 32 when unsure). */
+bool fdx_mmdb_find(MMDB_s *db, const struct fdx_addr *a, MMDB_entry_s *entry, unsigned *prefix);
 
 /* Intern id of the UTF-8 string at path (NULL-terminated list of keys), or 0. */
 uint32_t fdx_mmdb_str(MMDB_entry_s *e, struct fdx_intern *strings, const char *const *path);

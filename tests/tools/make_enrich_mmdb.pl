@@ -55,6 +55,10 @@ write_db('enrich-city.mmdb', 'flowdex-Test-City', [
     '2001:db8:1::/48' => place('SE', 'Sweden', 'EU', 'Stockholm', 'Stockholm County', 59.3247,
                                18.056),
     '198.51.100.0/24' => place('CA', 'Canada', 'NA', undef, undef, 43.6532, -79.3832),
+    # Two networks inside one /24, and a /16: what the network cache may and may not share.
+    '203.0.113.0/28' => place('NO', 'Norway', 'EU', 'Oslo', undef, 59.91, 10.75),
+    '203.0.113.16/28' => place('FI', 'Finland', 'EU', 'Helsinki', undef, 60.17, 24.94),
+    '100.64.0.0/16' => place('DE', 'Germany', 'EU', 'Berlin', undef, 52.52, 13.40),
 ]);
 write_db('enrich-asn.mmdb', 'flowdex-Test-ASN', [
     '8.8.8.0/24' => { autonomous_system_number => 15169,
@@ -65,5 +69,6 @@ write_db('enrich-asn.mmdb', 'flowdex-Test-ASN', [
 write_db('enrich-site.mmdb', 'flowdex-Test-Site', [
     '8.8.8.0/24' => { organization => { name => 'Public Resolver' } },
     '192.168.0.0/16' => { organization => { name => 'Lab LAN' } },
+    '100.64.7.0/25' => { organization => { name => 'Small Site' } },
 ]);
 print "wrote $dir/enrich-{city,asn,site}.mmdb\n";

@@ -225,6 +225,61 @@ static void test_geoip_custom_mmdb(void)
     tenv_fini(&t);
 }
 
+/* Addresses of one /24 split into /28 networks, and of a /16 where a custom database has a
+ * /25: answers are per network, whatever was looked up before (the network level of the
+ * lookup cache shares an answer only across a /24 the databases hold as one). */
+static void test_geoip_network_cache(void)
+{
+    if (!have(FDX_ENRICH_DATA "/enrich-city.mmdb")) {
+        printf("SKIP: test databases were not built (MaxMind::DB::Writer missing)\n");
+        return;
+    }
+    struct tenv t;
+    struct tstage s;
+    struct fdx_err err = {{0}};
+    tenv_init(&t);
+    CHECK_EQ_I64(tstage_open(&s, "geoip",
+                             "{\"database\": \"" FDX_ENRICH_DATA "/enrich-city.mmdb\", \"custom\": "
+                             "[{\"database\": \"" FDX_ENRICH_DATA "/enrich-site.mmdb\", \"path\": "
+                             "\"organization/name\", \"source_field\": \"source.organization.name\"}]}",
+                             &t.env, &err),
+                 0);
+    if (s.self == NULL) {
+        fprintf(stderr, "%s\n", err.msg);
+        tenv_fini(&t);
+        return;
+    }
+    static const struct {
+        const char *addr, *city, *site;
+    } want[] = {
+        {"203.0.113.5", "Oslo", ""},        {"203.0.113.20", "Helsinki", ""},
+        {"203.0.113.200", NULL, ""},        {"203.0.113.6", "Oslo", ""},
+        {"100.64.3.1", "Berlin", ""},       {"100.64.3.2", "Berlin", ""},
+        {"100.64.7.5", "Berlin", "Small Site"}, {"100.64.7.200", "Berlin", ""},
+        {"100.64.7.6", "Berlin", "Small Site"}, {"100.64.9.1", "Berlin", ""},
+    };
+    for (unsigned round = 0; round < 2; round++) { /* the second round from the cache */
+        t.batch->n = 0;
+        struct fdx_slot *sl[sizeof(want) / sizeof(want[0])];
+        for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+            sl[i] = v4v6(&t, want[i].addr, "8.8.8.8");
+        }
+        s.ops->process(s.self, t.batch);
+        for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+            bool found = (sl[i]->enr.present & FDX_EBIT(FDX_E_SRC_GEO)) != 0;
+            if (want[i].city == NULL) {
+                CHECK_TRUE(!found);
+            } else {
+                CHECK_TRUE(found);
+                CHECK_EQ_STR(found ? tstr(&t, sl[i]->enr.src_geo.city_name) : "", want[i].city);
+            }
+            CHECK_EQ_STR(tlabel(&t, sl[i], "source.organization.name"), want[i].site);
+        }
+    }
+    tstage_close(&s);
+    tenv_fini(&t);
+}
+
 /* A long run fills the worker's intern table: it is cleared between batches and the cached
  * results (which hold ids) are forgotten, so names stay right. */
 static void test_intern_table_recycled(void)
@@ -271,6 +326,7 @@ TEST_LIST{
     {"geoip_city_test_db", test_geoip_city_test_db},
     {"asn_test_db", test_asn_test_db},
     {"geoip_custom_mmdb", test_geoip_custom_mmdb},
+    {"geoip_network_cache", test_geoip_network_cache},
 };
 
 int main(void)

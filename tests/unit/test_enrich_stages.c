@@ -531,6 +531,38 @@ static void test_lookup_cache_bounded_lru(void)
     fdx_lcache_free(c);
 }
 
+/* The network level answers the other addresses of a /24 (/48) only for a value shared as
+ * holding for the whole /24 (/48) or wider. */
+static void test_lookup_cache_networks(void)
+{
+    struct fdx_lcache *c = fdx_lcache_new(64, sizeof(uint32_t));
+    CHECK_EQ_I64(fdx_lcache_enable_networks(c), 0);
+    struct fdx_addr a, b, x, y;
+    fdx_addr_parse("203.0.113.5", &a);
+    fdx_addr_parse("203.0.113.200", &b);
+    fdx_addr_parse("2001:db8:1:2::1", &x);
+    fdx_addr_parse("2001:db8:1:ff::9", &y);
+    uint32_t *v = fdx_lcache_put(c, &a);
+    *v = 7;
+    fdx_lcache_share(c, &a, v, 25); /* a /25: the /24's other half may differ */
+    CHECK_TRUE(fdx_lcache_get(c, &b) == NULL);
+    fdx_lcache_share(c, &a, v, 24);
+    v = fdx_lcache_get(c, &b);
+    CHECK_TRUE(v != NULL && *v == 7);
+    v = fdx_lcache_put(c, &x);
+    *v = 9;
+    fdx_lcache_share(c, &x, v, 49);
+    CHECK_TRUE(fdx_lcache_get(c, &y) == NULL);
+    fdx_lcache_share(c, &x, v, 32);
+    v = fdx_lcache_get(c, &y);
+    CHECK_TRUE(v != NULL && *v == 9);
+    CHECK_EQ_U64(fdx_lcache_hits(c), 2);
+    CHECK_EQ_U64(fdx_lcache_misses(c), 2);
+    fdx_lcache_clear(c); /* both levels */
+    CHECK_TRUE(fdx_lcache_get(c, &b) == NULL && fdx_lcache_get(c, &y) == NULL);
+    fdx_lcache_free(c);
+}
+
 TEST_LIST{
     {"filter_private", test_filter_private},
     {"filter_time", test_filter_time},
@@ -544,6 +576,7 @@ TEST_LIST{
     {"anonymize_redaction", test_anonymize_redaction},
     {"community_id_stage", test_community_id_stage},
     {"lookup_cache_bounded_lru", test_lookup_cache_bounded_lru},
+    {"lookup_cache_networks", test_lookup_cache_networks},
 };
 
 CHECK_MAIN()
