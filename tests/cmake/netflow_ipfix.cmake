@@ -28,3 +28,4 @@ target_link_libraries(ie_docs PRIVATE fdx_decoders)
 add_test(NAME unit.ie_docs_current
          COMMAND ie_docs --check ${CMAKE_SOURCE_DIR}/docs/ipfix-elements.md)
 set_tests_properties(unit.ie_docs_current PROPERTIES LABELS unit)
+fdx_unit_test(test_if_names)
