@@ -501,6 +501,10 @@ struct fdx_config *fdx_config_load(struct json_object *root, struct fdx_err *err
     }
     c->doc.schema = (enum fdx_schema)c->core.schema;
     c->doc.extra_ies = c->core.extra_ies;
+    c->doc.skip_ids = true;
+    for (size_t i = 0; i < c->noutputs; i++) {
+        c->doc.skip_ids = c->doc.skip_ids && !c->outputs[i].ops->uses_doc_ids;
+    }
     return c;
 }
 

@@ -1,6 +1,8 @@
 /* UDP receive loop: recvmmsg with MSG_WAITFORONE and a short SO_RCVTIMEO (prompt shutdown),
- * exporter address and receive time attached, fdx_dispatch_datagram per datagram, one
- * producer flush per burst. SO_RXQ_OVFL reports kernel drops. */
+ * exporter address and receive time attached, fdx_dispatch_datagram per datagram. At the end
+ * of a burst the records go to an idle worker at once; a busy one gets them in a fuller batch
+ * (at the latest when the socket has been quiet for the receive timeout). SO_RXQ_OVFL reports
+ * kernel drops. */
 #include "listener_udp.h"
 
 #include <arpa/inet.h>
@@ -184,7 +186,7 @@ static void receive_burst(struct fdx_listener_udp *l, int n)
         fdx_dispatch_datagram(&l->ctx, &dg);
     }
     kernel_drops(l, &l->msgs[n - 1].msg_hdr);
-    fdx_producer_flush(l->producer);
+    fdx_producer_flush_idle(l->producer);
 }
 
 static void *listener_main(void *arg)
@@ -195,17 +197,20 @@ static void *listener_main(void *arg)
     /* Relaxed: a stop request carries no data; the thread is joined afterwards. */
     while (!atomic_load_explicit(&l->stop, memory_order_relaxed)) {
         if (fdx_producer_backpressure(l->producer)) {
-            struct timespec ts = {0, 200 * 1000}; /* datagrams wait in the socket buffer */
-            nanosleep(&ts, NULL);
+            fdx_producer_park(l->producer); /* datagrams wait in the socket buffer */
             continue;
         }
         prepare(l);
         int n = recvmmsg(l->fd, l->msgs, l->vlen, MSG_WAITFORONE, NULL);
         if (n > 0) {
             receive_burst(l, n);
-        } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-            fdx_log_ratelimited(&lim, 10000, FDX_LOG_ERROR, "%s: recvmmsg: %s", l->name,
-                                strerror(errno));
+        } else {
+            /* Quiet socket (receive timeout): what a busy worker was not given yet goes now. */
+            fdx_producer_flush(l->producer);
+            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                fdx_log_ratelimited(&lim, 10000, FDX_LOG_ERROR, "%s: recvmmsg: %s", l->name,
+                                    strerror(errno));
+            }
         }
         int64_t mono = fdx_time_mono_ms();
         if (mono >= next_tick) {

@@ -31,6 +31,7 @@ static int init_worker(struct fdx_pipeline *p, struct fdx_worker *wk, unsigned i
     wk->p = p;
     wk->id = id;
     atomic_init(&wk->done, false);
+    fdx_wake_init(&wk->wake);
     wk->strings = fdx_intern_new(65536, 8u << 20);
     wk->stage_self = calloc(cfg->nstages + 1, sizeof(void *));
     wk->docs_all = calloc(ndocs, sizeof(*wk->docs_all));
@@ -134,6 +135,7 @@ struct fdx_pipeline *fdx_pipeline_new(const struct fdx_config *cfg, unsigned npr
     atomic_init(&p->deadline_ms, 0);
     atomic_init(&p->abort, false);
     atomic_init(&p->out_done, false);
+    fdx_wake_init(&p->out_wake);
     p->prod = zalloc_aligned(nproducers, sizeof(*p->prod));
     p->work = zalloc_aligned(p->nwork, sizeof(*p->work));
     int rc = (p->prod == NULL || p->work == NULL) ? -ENOMEM : init_rings(p);
@@ -157,7 +159,7 @@ struct fdx_pipeline *fdx_pipeline_new(const struct fdx_config *cfg, unsigned npr
     }
     fdx_info("pipeline: %u producer(s) x %llu batches of %llu records, %u worker(s), %zu "
              "stage(s), %zu output(s)",
-             nproducers, (unsigned long long)cfg->core.batch_count,
+             nproducers, (unsigned long long)(nproducers > 0 ? p->prod[0].nall : 0),
              (unsigned long long)cfg->core.batch_size, p->nwork, cfg->nstages, cfg->noutputs);
     return p;
 }
@@ -211,6 +213,7 @@ int fdx_pipeline_drain(struct fdx_pipeline *p, int64_t deadline_ms)
         if (fdx_time_mono_ms() >= deadline_ms) {
             fdx_error("shutdown: the pipeline did not drain before the deadline; giving up");
             atomic_store_explicit(&p->abort, true, memory_order_relaxed);
+            fdx__pipeline_wake_all(p);
             rc = -ETIMEDOUT;
             break;
         }
@@ -230,6 +233,7 @@ void fdx_pipeline_free(struct fdx_pipeline *p)
         atomic_store_explicit(&p->prod[i].finished, true, memory_order_release);
     }
     atomic_store_explicit(&p->abort, true, memory_order_relaxed);
+    fdx__pipeline_wake_all(p);
     join_all(p);
     const struct fdx_config *cfg = p->cfg;
     for (size_t o = 0; p->out_self != NULL && o < cfg->noutputs; o++) {
@@ -276,6 +280,7 @@ int fdx_pipeline_reload(struct fdx_pipeline *p, const struct fdx_config *cfg,
     /* Release pairs with the acquire loads in check_reload() and output_reload(): the new
      * configuration pointer is visible before the new generation. */
     atomic_fetch_add_explicit(&p->reload_gen, 1, memory_order_release);
+    fdx__pipeline_wake_all(p);
     return 0;
 }
 

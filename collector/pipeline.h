@@ -43,8 +43,14 @@ struct fdx_counters *fdx_producer_counters(struct fdx_producer *pr);
  * metrics (read with fdx_exporters_foreach, which any thread may call). */
 void fdx_producer_bind(struct fdx_producer *pr, struct fdx_decode_ctx *ctx);
 
-/* Hands the records decoded so far to the workers (end of a receive burst). */
+/* Hands the records decoded so far to the workers. */
 void fdx_producer_flush(struct fdx_producer *pr);
+
+/* End of a receive burst: hands the records decoded so far to each worker that has nothing
+ * queued (it would otherwise wait for them); a busy worker gets them later in a fuller batch
+ * (when it fills, at a later burst end, or at fdx_producer_flush). Under load this keeps
+ * batches full instead of one per burst. */
+void fdx_producer_flush_idle(struct fdx_producer *pr);
 
 /* Flushes and marks the producer finished; it must not be used afterwards. */
 void fdx_producer_finish(struct fdx_producer *pr);
@@ -56,6 +62,9 @@ void fdx_producer_finish(struct fdx_producer *pr);
  * ring_full / no_batch. */
 bool fdx_producer_backpressure(struct fdx_producer *pr);
 
+/* Listener side: sleeps while back-pressure lasts, until a worker returns a batch or about a
+ * millisecond passed (the caller asks fdx_producer_backpressure() again). */
+void fdx_producer_park(struct fdx_producer *pr);
 /* Stream listener side of back-pressure: true when a free batch and room in every ring
  * are there now. Unlike fdx_producer_backpressure there is no time bound: a TCP listener
  * stops reading for as long as the workers are behind (TCP flow control holds the

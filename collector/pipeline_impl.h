@@ -11,6 +11,7 @@
 #include "intern.h"
 #include "output.h"
 #include "pipeline.h"
+#include "pipeline_wake.h"
 #include "ring.h"
 
 #define FDX_DOCS_PER_BATCH 4096 /* documents per doc batch (its body has its own bound) */
@@ -21,11 +22,14 @@ struct fdx_producer {
     unsigned id;
     struct fdx_decode_ctx *ctx;
     struct fdx_batch **all;     /* every batch of this producer's pool (for freeing) */
+    unsigned nall;              /* batches in the pool */
     struct fdx_batch **free;    /* stack of free batches */
     unsigned nfree;
     struct fdx_batch *staging;  /* routing mode: the sink's batch, never sent */
     struct fdx_batch **out;     /* routing mode: batch being filled per worker */
+    unsigned *inflight;         /* per worker: batches pushed and not yet returned */
     int64_t wait_deadline_ms;   /* monotonic end of the current wait for room; 0 = none */
+    struct fdx_wake wake;       /* parks the producer while it waits for a returned batch */
     bool lossless;              /* waits for room without bound (pipeline lossless, or a
                                  * stream producer: fdx_producer_set_lossless) */
     _Atomic bool finished;      /* stored (release) after the last push; see worker_main */
@@ -47,6 +51,7 @@ struct fdx_worker {
     struct fdx_ring to_out;       /* worker -> output thread */
     struct fdx_ring from_out;     /* output thread -> worker (never full: pool size) */
     unsigned reload_seen;
+    struct fdx_wake wake;         /* parks the idle worker; producers and the output wake it */
     fdx_counter records_in;
     fdx_counter docs_encoded;
     _Atomic bool done;            /* stored (release) after the last doc push */
@@ -68,6 +73,7 @@ struct fdx_pipeline {
     bool out_started;
     unsigned out_reload_seen;
     fdx_counter docs_written;
+    struct fdx_wake out_wake;     /* parks the idle output thread; workers wake it */
     _Atomic bool out_done;
 
     _Atomic unsigned reload_gen;                    /* stored (release) after reload_cfg */
@@ -94,12 +100,10 @@ static inline bool fdx__pipeline_aborted(struct fdx_pipeline *p)
     return atomic_load_explicit(&p->abort, memory_order_relaxed);
 }
 
-/* Sleeps a short while in an idle loop. */
+/* Sleeps a short while in an idle loop (shutdown drain). */
 void fdx__pipeline_idle(void);
-/* The idle wait of a thread's main loop: 50 µs after the first empty pass, doubling on each
- * further empty pass up to 6.4 ms; *passes counts them and is reset to 0 by a busy pass, so a
- * busy thread never sleeps and an idle one wakes ~150 times a second instead of 2000. */
-void fdx__pipeline_idle_backoff(unsigned *passes);
+/* Wakes every worker and the output thread (producers finished, abort, reload). */
+void fdx__pipeline_wake_all(struct fdx_pipeline *p);
 
 void *fdx__pipeline_worker_main(void *arg);
 void *fdx__pipeline_output_main(void *arg);

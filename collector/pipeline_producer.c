@@ -17,6 +17,7 @@ static void reclaim(struct fdx_producer *pr)
         void *items[32];
         unsigned n;
         while ((n = fdx_ring_pop_burst(fdx__pipeline_back(p, pr->id, w), items, 32)) > 0) {
+            pr->inflight[w] -= n;
             for (unsigned i = 0; i < n; i++) {
                 pr->free[pr->nfree++] = items[i];
             }
@@ -40,6 +41,43 @@ static bool wait_more(struct fdx_producer *pr)
     return now < pr->wait_deadline_ms;
 }
 
+/* A producer waiting for room sleeps at most this long between two looks (it is woken as
+ * soon as a worker returns a batch). */
+#define PRODUCER_PARK_NS (1000L * 1000)
+
+static bool ring_room(struct fdx_producer *pr, unsigned w)
+{
+    const struct fdx_ring *r = fdx__pipeline_fwd(pr->p, pr->id, w);
+    return fdx_ring_count(r) < fdx_ring_capacity(r);
+}
+
+/* True when the producer can go on. w >= 0: room in the ring to worker w; w == -1: a free
+ * batch (after taking back the returned ones); w == -2: a free batch and room in every ring
+ * (what fdx_producer_backpressure asks). */
+static bool has_room(struct fdx_producer *pr, int w)
+{
+    if (w >= 0) {
+        return ring_room(pr, (unsigned)w);
+    }
+    reclaim(pr);
+    bool room = pr->nfree > 0;
+    for (unsigned i = 0; room && w == -2 && i < pr->p->nwork; i++) {
+        room = ring_room(pr, i);
+    }
+    return room;
+}
+
+/* Sleeps until a worker returns a batch (or PRODUCER_PARK_NS), unless there is room already. */
+static void park(struct fdx_producer *pr, int w)
+{
+    uint32_t ticket = fdx_wake_prepare(&pr->wake);
+    if (has_room(pr, w)) {
+        fdx_wake_cancel(&pr->wake);
+        return;
+    }
+    fdx_wake_wait(&pr->wake, ticket, PRODUCER_PARK_NS);
+}
+
 /* A free batch, or NULL when the pool stays empty (counted by the caller as no_batch). */
 static struct fdx_batch *get_free(struct fdx_producer *pr)
 {
@@ -47,7 +85,7 @@ static struct fdx_batch *get_free(struct fdx_producer *pr)
         reclaim(pr);
     }
     while (pr->nfree == 0 && wait_more(pr)) {
-        fdx__pipeline_idle();
+        park(pr, -1);
         reclaim(pr);
     }
     if (pr->nfree == 0) {
@@ -72,8 +110,10 @@ static void push(struct fdx_producer *pr, unsigned w, struct fdx_batch *b)
             pr->free[pr->nfree++] = b;
             return;
         }
-        fdx__pipeline_idle();
+        park(pr, (int)w);
     }
+    pr->inflight[w]++;
+    fdx_wake_notify(&pr->p->work[w].wake);
 }
 
 /* Flow-key hash: records with the same key always go to the same worker. */
@@ -139,17 +179,27 @@ static struct fdx_batch *swap_direct(void *owner, struct fdx_batch *full)
     return get_free(pr);
 }
 
+/* Lossless producers (replay) wait for room instead of dropping, so a deep pool only holds
+ * records that wait anyway, and cycles through more memory than the caches hold: a few
+ * batches per worker keep every worker fed. */
+#define LOSSLESS_POOL_PER_WORKER 4
+
 int fdx__pipeline_producer_init(struct fdx_pipeline *p, struct fdx_producer *pr, unsigned id)
 {
     const struct fdx_core_conf *c = &p->cfg->core;
     uint32_t count = (uint32_t)c->batch_count;
+    if (p->lossless && count > LOSSLESS_POOL_PER_WORKER * (p->nwork + 1)) {
+        count = LOSSLESS_POOL_PER_WORKER * (p->nwork + 1);
+    }
     pr->p = p;
     pr->id = id;
     pr->lossless = p->lossless;
     atomic_init(&pr->finished, false);
+    fdx_wake_init(&pr->wake);
     pr->all = calloc(count, sizeof(*pr->all));
     pr->free = calloc(count, sizeof(*pr->free));
-    if (pr->all == NULL || pr->free == NULL) {
+    pr->inflight = calloc(p->nwork, sizeof(*pr->inflight));
+    if (pr->all == NULL || pr->free == NULL || pr->inflight == NULL) {
         return -ENOMEM;
     }
     for (uint32_t i = 0; i < count; i++) {
@@ -157,6 +207,7 @@ int fdx__pipeline_producer_init(struct fdx_pipeline *p, struct fdx_producer *pr,
         if (pr->all[i] == NULL) {
             return -ENOMEM;
         }
+        pr->nall = i + 1;
         pr->all[i]->pool_id = id;
         pr->free[pr->nfree++] = pr->all[i];
     }
@@ -172,11 +223,12 @@ int fdx__pipeline_producer_init(struct fdx_pipeline *p, struct fdx_producer *pr,
 
 void fdx__pipeline_producer_fini(struct fdx_producer *pr)
 {
-    for (uint32_t i = 0; pr->all != NULL && i < pr->p->cfg->core.batch_count; i++) {
+    for (uint32_t i = 0; pr->all != NULL && i < pr->nall; i++) {
         fdx_batch_free(pr->all[i]);
     }
     free(pr->all);
     free(pr->free);
+    free(pr->inflight);
     fdx_batch_free(pr->staging);
     free(pr->out);
 }
@@ -218,12 +270,38 @@ void fdx_producer_flush(struct fdx_producer *pr)
     }
 }
 
+void fdx_producer_flush_idle(struct fdx_producer *pr)
+{
+    struct fdx_decode_ctx *ctx = pr->ctx;
+    reclaim(pr); /* a worker that gave back every batch it had is idle, or about to be */
+    if (pr->p->nwork > 1) {
+        distribute(pr);
+        for (unsigned w = 0; w < pr->p->nwork; w++) {
+            if (pr->out[w] != NULL && pr->inflight[w] == 0) {
+                push(pr, w, pr->out[w]);
+                pr->out[w] = NULL;
+            }
+        }
+        return;
+    }
+    if (ctx->sink.batch != NULL && ctx->sink.batch->n > 0 && pr->inflight[0] == 0) {
+        push(pr, 0, ctx->sink.batch);
+        ctx->sink.batch = get_free(pr);
+    }
+}
+
 void fdx_producer_finish(struct fdx_producer *pr)
 {
     fdx_producer_flush(pr);
     /* Release pairs with the acquire load in all_finished() (pipeline_threads.c): every push
      * above is visible to a worker that sees the flag. */
     atomic_store_explicit(&pr->finished, true, memory_order_release);
+    fdx__pipeline_wake_all(pr->p);
+}
+
+void fdx_producer_park(struct fdx_producer *pr)
+{
+    park(pr, -2);
 }
 
 bool fdx_producer_backpressure(struct fdx_producer *pr)
@@ -240,8 +318,7 @@ bool fdx_producer_room(struct fdx_producer *pr)
         room = pr->nfree > 0;
     }
     for (unsigned w = 0; room && w < p->nwork; w++) {
-        const struct fdx_ring *r = fdx__pipeline_fwd(p, pr->id, w);
-        room = fdx_ring_count(r) < fdx_ring_capacity(r);
+        room = ring_room(pr, w);
     }
     if (room) {
         pr->wait_deadline_ms = 0;

@@ -15,15 +15,22 @@ void fdx__pipeline_idle(void)
     nanosleep(&ts, NULL);
 }
 
-#define IDLE_FIRST_NS 50000L
-#define IDLE_MAX_SHIFT 7
+/* An idle worker sleeps until a producer, the output thread or the control path wakes it;
+ * the timeout is only a safety net. */
+#define WORKER_PARK_NS (100L * 1000 * 1000)
+/* The output thread also polls its outputs (pending I/O, timers) while idle: it sleeps 50 µs
+ * after the first empty pass, doubling up to 6.4 ms, unless a worker wakes it first. */
+#define OUTPUT_PARK_FIRST_NS 50000L
+#define OUTPUT_PARK_MAX_SHIFT 7
+/* A worker waiting for a free doc batch: woken when the output thread returns one. */
+#define DOC_WAIT_NS (1000L * 1000)
 
-void fdx__pipeline_idle_backoff(unsigned *passes)
+void fdx__pipeline_wake_all(struct fdx_pipeline *p)
 {
-    unsigned shift = *passes < IDLE_MAX_SHIFT ? *passes : IDLE_MAX_SHIFT;
-    (*passes)++;
-    struct timespec ts = {0, IDLE_FIRST_NS << shift};
-    nanosleep(&ts, NULL);
+    for (unsigned i = 0; p->work != NULL && i < p->nwork; i++) {
+        fdx_wake_notify(&p->work[i].wake);
+    }
+    fdx_wake_notify(&p->out_wake);
 }
 
 static bool all_producers_finished(struct fdx_pipeline *p)
@@ -56,7 +63,13 @@ static struct fdx_doc_batch *get_doc(struct fdx_worker *wk)
     int64_t until = fdx_time_mono_ms() + (int64_t)p->cfg->core.output_wait;
     while (wk->ndocs_free == 0 && !fdx__pipeline_aborted(p) &&
            (p->lossless || fdx_time_mono_ms() < until)) {
-        fdx__pipeline_idle();
+        uint32_t ticket = fdx_wake_prepare(&wk->wake);
+        reclaim_docs(wk);
+        if (wk->ndocs_free > 0) {
+            fdx_wake_cancel(&wk->wake);
+            break;
+        }
+        fdx_wake_wait(&wk->wake, ticket, DOC_WAIT_NS);
         reclaim_docs(wk);
     }
     if (wk->ndocs_free == 0) {
@@ -77,6 +90,7 @@ static void push_docs(struct fdx_worker *wk)
     /* The ring holds the whole doc pool, so there is always room. */
     unsigned n = fdx_ring_push_burst(&wk->to_out, &item, 1);
     FDX_ASSERT(n == 1);
+    fdx_wake_notify(&wk->p->out_wake);
     fdx_counter_add(&wk->docs_encoded, wk->cur->n);
     wk->cur = NULL;
 }
@@ -155,35 +169,64 @@ static bool worker_pass(struct fdx_worker *wk)
             /* The reverse ring holds the producer's whole pool: always room. */
             unsigned ok = fdx_ring_push_burst(fdx__pipeline_back(p, pi, wk->id), &items[i], 1);
             FDX_ASSERT(ok == 1);
+            /* A producer waiting for room is woken every few batches and at the end of the
+             * burst, not for each one: fewer context switches, and it still never starves. */
+            if ((i & 3) == 3 || i + 1 == n) {
+                fdx_wake_notify(&p->prod[pi].wake);
+            }
         }
         busy |= n > 0;
     }
     return busy;
 }
 
+/* True when something is waiting for the worker: a batch in one of its rings, the end of
+ * every producer, an abort or a reload. */
+static bool worker_wanted(struct fdx_worker *wk)
+{
+    struct fdx_pipeline *p = wk->p;
+    for (unsigned pi = 0; pi < p->nprod; pi++) {
+        if (fdx_ring_count(fdx__pipeline_fwd(p, pi, wk->id)) > 0) {
+            return true;
+        }
+    }
+    /* Relaxed: a hint only; the main loop reads the generation again with acquire. */
+    return all_producers_finished(p) || fdx__pipeline_aborted(p) ||
+           atomic_load_explicit(&p->reload_gen, memory_order_relaxed) != wk->reload_seen;
+}
+
+static void worker_park(struct fdx_worker *wk)
+{
+    uint32_t ticket = fdx_wake_prepare(&wk->wake);
+    if (worker_wanted(wk)) {
+        fdx_wake_cancel(&wk->wake);
+        return;
+    }
+    fdx_wake_wait(&wk->wake, ticket, WORKER_PARK_NS);
+}
+
 void *fdx__pipeline_worker_main(void *arg)
 {
     struct fdx_worker *wk = arg;
     struct fdx_pipeline *p = wk->p;
-    unsigned idle = 0;
     for (;;) {
         check_reload(wk);
         /* Read the flag before the pass: a pass that starts after every producer finished
          * sees all of their batches, so an empty pass then means the end. */
         bool finished = all_producers_finished(p);
         if (worker_pass(wk)) {
-            idle = 0;
             continue;
         }
         push_docs(wk); /* idle: hand on what is encoded, for latency */
         if (finished || fdx__pipeline_aborted(p)) {
             break;
         }
-        fdx__pipeline_idle_backoff(&idle);
+        worker_park(wk);
     }
     push_docs(wk);
     /* Release pairs with the acquire load in all_workers_done(). */
     atomic_store_explicit(&wk->done, true, memory_order_release);
+    fdx_wake_notify(&p->out_wake);
     return NULL;
 }
 
@@ -253,10 +296,38 @@ static bool output_pass(struct fdx_pipeline *p)
                 unsigned ok = fdx_ring_push_burst(&wk->from_out, &items[i], 1);
                 FDX_ASSERT(ok == 1); /* the reverse ring holds the worker's whole doc pool */
             }
+            fdx_wake_notify(&wk->wake);
             busy = true;
         }
     }
     return busy;
+}
+
+/* True when a worker handed on documents or finished, or the pipeline aborts or reloads. */
+static bool output_wanted(struct fdx_pipeline *p)
+{
+    for (unsigned w = 0; w < p->nwork; w++) {
+        if (fdx_ring_count(&p->work[w].to_out) > 0) {
+            return true;
+        }
+    }
+    /* Relaxed: a hint only; the main loop reads the generation again with acquire. */
+    return all_workers_done(p) || fdx__pipeline_aborted(p) ||
+           atomic_load_explicit(&p->reload_gen, memory_order_relaxed) != p->out_reload_seen;
+}
+
+/* Sleeps OUTPUT_PARK_FIRST_NS << min(*passes, max) unless woken; *passes counts empty passes
+ * and is reset by the main loop when a pass finds work. */
+static void output_park(struct fdx_pipeline *p, unsigned *passes)
+{
+    unsigned shift = *passes < OUTPUT_PARK_MAX_SHIFT ? *passes : OUTPUT_PARK_MAX_SHIFT;
+    (*passes)++;
+    uint32_t ticket = fdx_wake_prepare(&p->out_wake);
+    if (output_wanted(p)) {
+        fdx_wake_cancel(&p->out_wake);
+        return;
+    }
+    fdx_wake_wait(&p->out_wake, ticket, OUTPUT_PARK_FIRST_NS << shift);
 }
 
 void *fdx__pipeline_output_main(void *arg)
@@ -276,7 +347,7 @@ void *fdx__pipeline_output_main(void *arg)
         for (size_t o = 0; o < p->cfg->noutputs; o++) {
             p->cfg->outputs[o].ops->poll(p->out_self[o], 0);
         }
-        fdx__pipeline_idle_backoff(&idle);
+        output_park(p, &idle);
     }
     int64_t deadline = atomic_load_explicit(&p->deadline_ms, memory_order_relaxed);
     if (deadline == 0) {

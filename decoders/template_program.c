@@ -143,8 +143,24 @@ struct rec_state {
     double samp_prob;
 };
 
+/* Big-endian unsigned of len bytes (the last 8 when longer). The common widths are spelled
+ * out so that the compiler makes each one load and byte swap instead of a loop. */
 static uint64_t load_uint(const uint8_t *p, unsigned len)
 {
+    switch (len) {
+    case 1:
+        return p[0];
+    case 2:
+        return (uint64_t)p[0] << 8 | p[1];
+    case 4:
+        return (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 | (uint64_t)p[2] << 8 | p[3];
+    case 8:
+        return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
+               (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+               (uint64_t)p[6] << 8 | p[7];
+    default:
+        break;
+    }
     uint64_t v = 0;
     for (unsigned i = 0; i < len; i++) {
         v = v << 8 | p[i];

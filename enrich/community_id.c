@@ -45,25 +45,25 @@ static int icmp_counterpart(uint8_t proto, uint8_t type)
     }
 }
 
-static unsigned base64(const uint8_t *in, unsigned len, char *out)
+/* Base64 of the 20-byte digest: six full groups of three bytes, then two bytes and one '='.
+ * Returns the characters written (28), NUL not counted. */
+static unsigned base64_digest(const uint8_t in[20], char *out)
 {
     static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    unsigned o = 0;
-    for (unsigned i = 0; i < len; i += 3) {
-        uint32_t v = (uint32_t)in[i] << 16;
-        if (i + 1 < len) {
-            v |= (uint32_t)in[i + 1] << 8;
-        }
-        if (i + 2 < len) {
-            v |= in[i + 2];
-        }
-        out[o++] = tab[(v >> 18) & 63];
-        out[o++] = tab[(v >> 12) & 63];
-        out[o++] = i + 1 < len ? tab[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < len ? tab[v & 63] : '=';
+    for (unsigned i = 0; i < 6; i++) {
+        uint32_t v = (uint32_t)in[3 * i] << 16 | (uint32_t)in[3 * i + 1] << 8 | in[3 * i + 2];
+        out[4 * i] = tab[v >> 18];
+        out[4 * i + 1] = tab[(v >> 12) & 63];
+        out[4 * i + 2] = tab[(v >> 6) & 63];
+        out[4 * i + 3] = tab[v & 63];
     }
-    out[o] = '\0';
-    return o;
+    uint32_t v = (uint32_t)in[18] << 16 | (uint32_t)in[19] << 8;
+    out[24] = tab[v >> 18];
+    out[25] = tab[(v >> 12) & 63];
+    out[26] = tab[(v >> 6) & 63];
+    out[27] = '=';
+    out[28] = '\0';
+    return 28;
 }
 
 unsigned fdx_community_id_v1(uint16_t seed, const struct fdx_addr *src, const struct fdx_addr *dst,
@@ -93,6 +93,7 @@ unsigned fdx_community_id_v1(uint16_t seed, const struct fdx_addr *src, const st
         dport = tp;
     }
     uint8_t buf[2 + 16 + 16 + 2 + 4];
+    _Static_assert(sizeof(buf) <= FDX_SHA1_SHORT_MAX, "the hash input is one SHA-1 block");
     unsigned n = 0;
     buf[n++] = (uint8_t)(seed >> 8);
     buf[n++] = (uint8_t)seed;
@@ -108,14 +109,11 @@ unsigned fdx_community_id_v1(uint16_t seed, const struct fdx_addr *src, const st
         buf[n++] = (uint8_t)(dport >> 8);
         buf[n++] = (uint8_t)dport;
     }
-    struct fdx_sha1 h;
     uint8_t digest[20];
-    fdx_sha1_init(&h, hw);
-    fdx_sha1_update(&h, buf, n);
-    fdx_sha1_final(&h, digest);
+    fdx_sha1_short(buf, n, hw, digest);
     out[0] = '1';
     out[1] = ':';
-    return 2 + base64(digest, 20, out + 2);
+    return 2 + base64_digest(digest, out + 2);
 }
 
 /* ---- stage ---- */

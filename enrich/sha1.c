@@ -87,7 +87,9 @@ __attribute__((target("sha,sse4.1"))) static void compress_hw(uint32_t h[5], con
     e1 = abcd;
     abcd = _mm_sha1rnds4_epu32(abcd, e0, 0);
     /* Groups 1..19: schedule words four at a time (msg1/xor/msg2) and run rounds. The group
-     * function (0..3) changes every five groups. */
+     * function (0..3) changes every five groups. Unrolled, so that m[] stays in registers
+     * and the switch disappears. */
+#pragma GCC unroll 19
     for (unsigned g = 1; g < 20; g++) {
         __m128i *cur = &m[g % 4];
         if (g >= 4) {
@@ -183,6 +185,36 @@ void fdx_sha1_update(struct fdx_sha1 *s, const void *data, size_t len)
     }
 }
 
+static void put_digest(const uint32_t h[5], uint8_t digest[20])
+{
+    for (unsigned i = 0; i < 5; i++) {
+        digest[4 * i] = (uint8_t)(h[i] >> 24);
+        digest[4 * i + 1] = (uint8_t)(h[i] >> 16);
+        digest[4 * i + 2] = (uint8_t)(h[i] >> 8);
+        digest[4 * i + 3] = (uint8_t)h[i];
+    }
+}
+
+void fdx_sha1_short(const void *data, size_t len, bool hw, uint8_t digest[20])
+{
+    struct fdx_sha1 s;
+    fdx_sha1_init(&s, hw);
+    if (len > FDX_SHA1_SHORT_MAX) {
+        fdx_sha1_update(&s, data, len);
+        fdx_sha1_final(&s, digest);
+        return;
+    }
+    /* The message, 0x80, zeros, and the bit length in the last 8 bytes: one block. */
+    memset(s.block, 0, sizeof(s.block));
+    memcpy(s.block, data, len);
+    s.block[len] = 0x80;
+    uint64_t bits = (uint64_t)len * 8;
+    s.block[62] = (uint8_t)(bits >> 8);
+    s.block[63] = (uint8_t)bits;
+    run(&s, s.block);
+    put_digest(s.h, digest);
+}
+
 void fdx_sha1_final(struct fdx_sha1 *s, uint8_t digest[20])
 {
     uint64_t bits = s->total_len * 8;
@@ -197,10 +229,5 @@ void fdx_sha1_final(struct fdx_sha1 *s, uint8_t digest[20])
         s->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
     }
     run(s, s->block);
-    for (unsigned i = 0; i < 5; i++) {
-        digest[4 * i] = (uint8_t)(s->h[i] >> 24);
-        digest[4 * i + 1] = (uint8_t)(s->h[i] >> 16);
-        digest[4 * i + 2] = (uint8_t)(s->h[i] >> 8);
-        digest[4 * i + 3] = (uint8_t)s->h[i];
-    }
+    put_digest(s->h, digest);
 }

@@ -23,4 +23,10 @@ void fdx_sha1_init(struct fdx_sha1 *s, bool hw);
 void fdx_sha1_update(struct fdx_sha1 *s, const void *data, size_t len);
 void fdx_sha1_final(struct fdx_sha1 *s, uint8_t digest[20]);
 
+/* Largest message fdx_sha1_short() takes: with its padding it fills one 64-byte block. */
+#define FDX_SHA1_SHORT_MAX 55
+
+/* SHA-1 of a message of at most FDX_SHA1_SHORT_MAX bytes: one compression, no context. */
+void fdx_sha1_short(const void *data, size_t len, bool hw, uint8_t digest[20]);
+
 #endif

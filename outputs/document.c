@@ -520,6 +520,10 @@ int fdx_document_encode(struct fdx_doc_batch *d, const struct fdx_slot *s,
     m->len = (uint32_t)(d->body.len - start - 1);
     m->event_ms = fdx_document_event_ms(&s->flow);
     m->kind = s->flow.kind;
-    fdx_document_id(&s->flow, &m->id_hi, &m->id_lo);
+    if (o->skip_ids) {
+        m->id_hi = m->id_lo = 0;
+    } else {
+        fdx_document_id(&s->flow, &m->id_hi, &m->id_lo);
+    }
     return 0;
 }

@@ -18,6 +18,7 @@ enum fdx_schema { FDX_SCHEMA_ECS = 0, FDX_SCHEMA_PMACCT = 1 };
 struct fdx_doc_opts {
     enum fdx_schema schema;
     bool extra_ies; /* write the extra-area IEs as netflow.<name> (default on) */
+    bool skip_ids;  /* no output reads document ids: meta id_hi/id_lo stay 0 (saves a hash) */
 };
 
 /* Appends the document for slot s to d (body + meta). Returns 0, -ENOSPC when the body

@@ -453,6 +453,7 @@ const struct fdx_output_ops fdx_output_elasticsearch = {
     .name = "elasticsearch",
     .summary = "Elasticsearch / OpenSearch bulk API, with spool and dead-letter file",
     .keys = es_keys,
+    .uses_doc_ids = true,
     .conf_size = sizeof(struct es_conf),
     .open = es_open,
     .submit = es_submit,

@@ -56,6 +56,7 @@ struct fdx_output_ops {
     const char *summary;
     const struct fdx_cfg_key *keys;
     size_t conf_size;
+    bool uses_doc_ids; /* reads fdx_doc_meta id_hi/id_lo (else the encoder skips them) */
     void *(*open)(const void *conf, const struct fdx_output_env *env, struct fdx_err *err);
     int (*submit)(void *self, const struct fdx_doc_batch *docs);
     void (*poll)(void *self, int timeout_ms);

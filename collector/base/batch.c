@@ -26,9 +26,16 @@ struct fdx_slot *fdx_batch_next(struct fdx_batch *b)
         return NULL;
     }
     struct fdx_slot *s = &b->slot[b->n++];
-    /* Clear what decoders and stages read; the extra data bytes are valid only up to used. */
+    /* Clear what decoders and stages read. The flow record is cleared whole: decoders set
+     * only what they saw, and fields without a presence bit (exporter, domain_id …) mean
+     * "none" when zero. Of the enrichment only the header is cleared: every other field is
+     * read only under its presence bit (or below nlabels), and is written in full with it.
+     * The extra data bytes are valid only up to used. */
     memset(&s->flow, 0, sizeof(s->flow));
-    memset(&s->enr, 0, sizeof(s->enr));
+    s->enr.present = 0;
+    s->enr.anonymized = 0;
+    s->enr.anon_mode = 0;
+    s->enr.nlabels = 0;
     s->extra.n = 0;
     s->extra.used = 0;
     s->dropped = 0;
@@ -40,7 +47,15 @@ void fdx_batch_copy_slot(struct fdx_batch *dst, const struct fdx_slot *src)
     FDX_ASSERT(dst->n < dst->cap);
     struct fdx_slot *d = &dst->slot[dst->n++];
     d->flow = src->flow;
-    d->enr = src->enr;
+    if (src->enr.present != 0 || src->enr.nlabels != 0 || src->enr.anonymized != 0) {
+        d->enr = src->enr;
+    } else {
+        /* Not enriched yet (routing happens before the stages): the header is all there is. */
+        d->enr.present = 0;
+        d->enr.anonymized = src->enr.anonymized;
+        d->enr.anon_mode = src->enr.anon_mode;
+        d->enr.nlabels = 0;
+    }
     d->dropped = src->dropped;
     d->extra.n = src->extra.n;
     d->extra.used = src->extra.used;

@@ -34,7 +34,11 @@ struct fdx_batch {
 struct fdx_batch *fdx_batch_new(uint32_t cap);
 void fdx_batch_free(struct fdx_batch *b);
 
-/* Next free slot, zeroed except for the extra area's header; NULL when the batch is full. */
+/* Next free slot; NULL when the batch is full. The flow record is zeroed; of the enrichment
+ * only present, anonymized, anon_mode and nlabels are: its other fields hold stale data and
+ * may be read only under their presence bit (a stage setting a bit writes the whole field).
+ * The extra area is empty (n = used = 0), the counters are stale (written in full by the
+ * decoder of a counter record). */
 struct fdx_slot *fdx_batch_next(struct fdx_batch *b);
 
 /* Copies a live slot into another batch (routing between workers); only the used part of the

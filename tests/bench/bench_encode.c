@@ -137,7 +137,7 @@ static void pass(struct bench *bn, struct fdx_doc_batch *d, const struct fdx_int
 static void measure(struct bench *bn, const struct fdx_intern *st, enum fdx_schema schema,
                     const char *label)
 {
-    struct fdx_doc_opts o = {schema, true};
+    struct fdx_doc_opts o = {schema, true, false};
     struct fdx_doc_batch *d = fdx_doc_batch_new(1024, 4u << 20);
     uint64_t bytes = 0, fails = 0;
     pass(bn, d, st, &o, &bytes, &fails); /* warm-up: buffers grown, caches filled */

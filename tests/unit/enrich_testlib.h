@@ -154,7 +154,7 @@ static inline struct json_object *tdoc(const struct fdx_slot *s, const struct fd
                                        enum fdx_schema schema)
 {
     struct fdx_doc_batch *d = fdx_doc_batch_new(4, 1 << 16);
-    struct fdx_doc_opts o = {schema, true};
+    struct fdx_doc_opts o = {schema, true, false};
     struct json_object *j = NULL;
     if (fdx_document_encode(d, s, st, &o) == 0) {
         j = json_tokener_parse(d->body.p + d->meta[0].off);

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "check.h"
+#include "doc_keys.h"
 #include "es_template.h"
 #include "output.h"
 
@@ -202,12 +203,47 @@ static void test_config_doc(void)
     free(doc);
 }
 
+/* Every name the encoder can write (the precompiled key table of doc_keys.h) has an explicit
+ * mapping, so no field of ours is left to dynamic mapping, and no mapped field is one the
+ * encoder never writes (but "labels", the free-form object, and "tags", whose name is the
+ * tags stage's port_tag_field setting). */
+static void test_doc_keys_mapped(void)
+{
+    for (size_t i = 0; i < fdx_doc_keys_count; i++) {
+        const struct fdx_jw_key *k = fdx_doc_keys_all[i].key;
+        char path[192];
+        snprintf(path, sizeof(path), "%s%s", k->parent->path, fdx_doc_keys_all[i].name);
+        bool found = false;
+        for (const struct fdx_es_field *f = fdx_es_fields; f->name != NULL && !found; f++) {
+            found = strcmp(f->name, path) == 0;
+        }
+        if (!found) {
+            fprintf(stderr, "document field %s has no mapping in the template\n", path);
+            check_failures_++;
+        }
+    }
+    for (const struct fdx_es_field *f = fdx_es_fields; f->name != NULL; f++) {
+        bool found = strcmp(f->name, "labels") == 0 || strcmp(f->name, "tags") == 0;
+        for (size_t i = 0; i < fdx_doc_keys_count && !found; i++) {
+            const struct fdx_jw_key *k = fdx_doc_keys_all[i].key;
+            size_t plen = strlen(k->parent->path);
+            found = strncmp(f->name, k->parent->path, plen) == 0 &&
+                    strcmp(f->name + plen, fdx_doc_keys_all[i].name) == 0;
+        }
+        if (!found) {
+            fprintf(stderr, "template maps %s, which no document carries\n", f->name);
+            check_failures_++;
+        }
+    }
+}
+
 TEST_LIST{
     {"composable", test_composable},
     {"legacy", test_legacy},
     {"version", test_version},
     {"docker_file", test_docker_file},
     {"fields_doc", test_fields_doc},
+    {"doc_keys_mapped", test_doc_keys_mapped},
     {"config_doc", test_config_doc},
 };
 
