@@ -1,6 +1,9 @@
 /* Exporter table: open addressing over a fixed array; entries are never removed. */
 #include "exporter.h"
 
+#include "if_names.h"
+
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +11,7 @@ struct fdx_exporters {
     uint32_t max;   /* bound on entries */
     uint32_t count; /* owner only */
     uint32_t mask;
+    uint32_t ifname_tables; /* exporters with an interface name table (owner only) */
     struct fdx_exporter *e;
 };
 
@@ -37,6 +41,9 @@ struct fdx_exporters *fdx_exporters_new(uint32_t cap)
 void fdx_exporters_free(struct fdx_exporters *t)
 {
     if (t != NULL) {
+        for (uint32_t i = 0; i <= t->mask; i++) {
+            fdx_ifname_table_free(t->e[i].ifnames);
+        }
         free(t->e);
         free(t);
     }
@@ -66,6 +73,7 @@ struct fdx_exporter *fdx_exporter_get(struct fdx_exporters *t, const struct fdx_
             e->domain_id = domain_id;
             e->proto = proto;
             e->last_seen_ms = now_ms;
+            e->owner = t;
             t->count++;
             /* Release pairs with the acquire load in fdx_exporters_foreach(): the key is
              * visible before the entry is. */
@@ -119,6 +127,22 @@ void fdx_exporter_set_sampling(struct fdx_exporter *e, uint32_t sampler_id, uint
     unsigned i = e->nsamplers < FDX_EXPORTER_SAMPLERS ? e->nsamplers++ : 0;
     e->sampler[i].id = sampler_id;
     e->sampler[i].rate = rate;
+}
+
+int fdx_exporter_learn_ifname(struct fdx_exporter *e, uint32_t idx, const uint8_t *raw,
+                              size_t len)
+{
+    if (e->ifnames == NULL) {
+        if (e->owner->ifname_tables >= FDX_IFNAME_TABLES_MAX) {
+            return -ENOSPC;
+        }
+        e->ifnames = fdx_ifname_table_new(); /* once per exporter, never per record */
+        if (e->ifnames == NULL) {
+            return -ENOMEM;
+        }
+        e->owner->ifname_tables++;
+    }
+    return fdx_ifname_put(e->ifnames, idx, raw, len);
 }
 
 void fdx_exporters_foreach(const struct fdx_exporters *t,

@@ -8,6 +8,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "addr.h"
@@ -33,6 +34,8 @@ struct fdx_exporter {
     uint8_t nsamplers;
     int64_t sys_init_ms; /* IPFIX systemInitTimeMilliseconds from options data; 0 unknown */
     uint32_t templates; /* templates cached for this exporter (templates.c bound) */
+    struct fdx_ifname_table *ifnames; /* names from options data (if_names.h); NULL: none */
+    struct fdx_exporters *owner;
 
     /* Counters: written by the owner, read by metrics (relaxed). */
     fdx_counter datagrams;
@@ -42,6 +45,7 @@ struct fdx_exporter {
 };
 
 struct fdx_exporters;
+struct fdx_ifname_table;
 
 struct fdx_exporters *fdx_exporters_new(uint32_t cap);
 void fdx_exporters_free(struct fdx_exporters *t);
@@ -60,6 +64,12 @@ void fdx_exporter_track_sequence(struct fdx_exporter *e, struct fdx_counters *c,
 /* Sampling rate for a sampler id learnt from options data, or the exporter's default. */
 uint32_t fdx_exporter_sampling(const struct fdx_exporter *e, uint32_t sampler_id);
 void fdx_exporter_set_sampling(struct fdx_exporter *e, uint32_t sampler_id, uint32_t rate);
+
+/* Stores the name of ifIndex idx learnt from options data (if_names.h), allocating the
+ * exporter's name table on its first name. -ENOSPC when the exporter's table is full, or when
+ * FDX_IFNAME_TABLES_MAX exporters of this table already have one. */
+int fdx_exporter_learn_ifname(struct fdx_exporter *e, uint32_t idx, const uint8_t *raw,
+                              size_t len);
 
 /* Iteration for metrics (any thread): calls fn for every published entry. */
 void fdx_exporters_foreach(const struct fdx_exporters *t,

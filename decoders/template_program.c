@@ -11,6 +11,7 @@
 #include "exporter.h"
 #include "flow.h"
 #include "ie_registry.h"
+#include "if_names.h"
 #include "timeconv.h"
 
 size_t fdx_program_size(unsigned n)
@@ -704,6 +705,9 @@ size_t fdx_program_decode_set(struct fdx_decode_ctx *ctx, const struct fdx_progr
             set->p = rec.p;
         }
         finalise(ctx, &r, p, exp, m);
+        if (p->is_options || exp->ifnames != NULL) {
+            fdx_ifname_record(exp, s, ctx->counters);
+        }
         n++;
     }
     return n;

@@ -20,6 +20,23 @@ static void put_str(struct fdx_jw *w, const struct fdx_jw_key *key, const struct
     }
 }
 
+/* Interface names the exporter announced in options data (carried in the slot by the
+ * decoder); a name the operator configured (tags.interfaces, enrichment) wins. */
+static void put_exporter_if_names(struct fdx_jw *w, const struct fdx_slot *s,
+                                  const struct fdx_jw_key *in, const struct fdx_jw_key *out)
+{
+    uint64_t p = s->flow.present;
+    if ((p & (FDX_BIT(FDX_F_IN_IF_NAME) | FDX_BIT(FDX_F_OUT_IF_NAME))) == 0) {
+        return;
+    }
+    if ((p & FDX_BIT(FDX_F_IN_IF_NAME)) && !(s->enr.present & FDX_EBIT(FDX_E_IN_IF_NAME))) {
+        fdx_jwk_str(w, in, s->ifn.in, s->ifn.in_len);
+    }
+    if ((p & FDX_BIT(FDX_F_OUT_IF_NAME)) && !(s->enr.present & FDX_EBIT(FDX_E_OUT_IF_NAME))) {
+        fdx_jwk_str(w, out, s->ifn.out, s->ifn.out_len);
+    }
+}
+
 /* A label: its key is a dotted path chosen by the operator. */
 static void put_label(struct fdx_jw *w, const char *key, const struct fdx_intern *st, uint32_t id)
 {
@@ -169,6 +186,10 @@ void fdx_document_enrich_ecs(struct fdx_jw *w, const struct fdx_slot *s,
                              const struct fdx_intern *strings, enum fdx_doc_group g)
 {
     if (s->enr.present == 0 && s->enr.nlabels == 0 && s->enr.anonymized == 0) {
+        if (g == FDX_DOC_OBSERVER) {
+            put_exporter_if_names(w, s, FDX_KEY(observer_ingress_interface_name),
+                                  FDX_KEY(observer_egress_interface_name));
+        }
         return;
     }
     switch (g) {
@@ -192,6 +213,8 @@ void fdx_document_enrich_ecs(struct fdx_jw *w, const struct fdx_slot *s,
         if (has(s, FDX_E_OUT_IF_NAME)) {
             put_str(w, FDX_KEY(observer_egress_interface_name), strings, s->enr.out_if_name);
         }
+        put_exporter_if_names(w, s, FDX_KEY(observer_ingress_interface_name),
+                              FDX_KEY(observer_egress_interface_name));
         if (has(s, FDX_E_SENSOR)) {
             put_str(w, FDX_KEY(observer_name), strings, s->enr.sensor);
         }
@@ -236,6 +259,7 @@ void fdx_document_enrich_pmacct(struct fdx_jw *w, const struct fdx_slot *s,
                                 const struct fdx_intern *strings)
 {
     const struct fdx_enrichment *e = &s->enr;
+    put_exporter_if_names(w, s, FDX_KEY(pm_iface_in_name), FDX_KEY(pm_iface_out_name));
     if (e->present == 0 && e->nlabels == 0 && e->anonymized == 0) {
         return;
     }

@@ -64,4 +64,7 @@ void fdx_batch_copy_slot(struct fdx_batch *dst, const struct fdx_slot *src)
     if (src->flow.kind == FDX_KIND_COUNTERS) {
         d->ctr = src->ctr;
     }
+    if (src->flow.present & (FDX_BIT(FDX_F_IN_IF_NAME) | FDX_BIT(FDX_F_OUT_IF_NAME))) {
+        d->ifn = src->ifn;
+    }
 }

@@ -16,6 +16,7 @@ struct fdx_slot {
     struct fdx_enrichment enr;
     struct fdx_flow_extra extra;
     struct fdx_if_counters ctr; /* meaningful when flow.kind == FDX_KIND_COUNTERS */
+    struct fdx_if_names ifn;    /* under FDX_F_IN_IF_NAME / FDX_F_OUT_IF_NAME only */
     uint8_t dropped;            /* enum fdx_drop: a stage removed the record; 0 = live */
 };
 

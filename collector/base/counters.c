@@ -20,4 +20,5 @@ void fdx_counters_sum(struct fdx_counter_totals *dst, const struct fdx_counters 
     dst->datagram_bytes += fdx_counter_get(&src->datagram_bytes);
     dst->seq_lost += fdx_counter_get(&src->seq_lost);
     dst->extra_ie_overflow += fdx_counter_get(&src->extra_ie_overflow);
+    dst->ifname_overflow += fdx_counter_get(&src->ifname_overflow);
 }

@@ -21,6 +21,7 @@ struct fdx_counters {
     fdx_counter record_drop[FDX_DROP__COUNT];     /* records (or data sets) lost, by reason */
     fdx_counter seq_lost;                         /* exporter-side loss from sequence gaps */
     fdx_counter extra_ie_overflow;                /* IEs that did not fit the extra area */
+    fdx_counter ifname_overflow; /* interface names not stored: exporter's table (or all) full */
 };
 
 /* Single-writer add: only the owning thread may call it on a given counter. */
@@ -45,6 +46,7 @@ struct fdx_counter_totals {
     uint64_t record_drop[FDX_DROP__COUNT];
     uint64_t seq_lost;
     uint64_t extra_ie_overflow;
+    uint64_t ifname_overflow;
 };
 void fdx_counters_sum(struct fdx_counter_totals *dst, const struct fdx_counters *src);
 

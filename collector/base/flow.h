@@ -53,6 +53,8 @@ enum fdx_field {
     FDX_F_POST_NAT_SRC, /* NAT translated address and port (NSEL, IPFIX 225..228) */
     FDX_F_POST_NAT_DST,
     FDX_F_FW_EVENT,
+    FDX_F_IN_IF_NAME,  /* slot ifn.in: the exporter's name for in_if (options data) */
+    FDX_F_OUT_IF_NAME, /* slot ifn.out: the exporter's name for out_if (options data) */
     FDX_F__COUNT
 };
 _Static_assert(FDX_F__COUNT <= 64, "presence bits must fit in one uint64_t");
@@ -149,6 +151,18 @@ struct fdx_if_counters {
     bool has_processor; /* sFlow processor information (counter format 1001) */
     uint32_t cpu_5s_pct_x100, cpu_1m_pct_x100, cpu_5m_pct_x100; /* CPU %, in 1/100 % */
     uint64_t mem_total_bytes, mem_free_bytes;
+};
+
+/* Interface names the exporter announced in options data (interfaceName), applied to its data
+ * records by the decoder. Valid only under FDX_F_IN_IF_NAME / FDX_F_OUT_IF_NAME: the bytes
+ * are not cleared when a slot is reused. Names are valid UTF-8 without control characters,
+ * truncated to FDX_IFNAME_MAX bytes on a character boundary. */
+#define FDX_IFNAME_MAX 64
+
+struct fdx_if_names {
+    uint8_t in_len, out_len;
+    char in[FDX_IFNAME_MAX];
+    char out[FDX_IFNAME_MAX];
 };
 
 /* Information elements with no fixed slot (vendor and enterprise IEs, unmapped IANA IEs),

@@ -28,3 +28,12 @@ target_link_libraries(ie_docs PRIVATE fdx_decoders)
 add_test(NAME unit.ie_docs_current
          COMMAND ie_docs --check ${CMAKE_SOURCE_DIR}/docs/ipfix-elements.md)
 set_tests_properties(unit.ie_docs_current PROPERTIES LABELS unit)
+fdx_unit_test(test_if_names)
+# Interface names from options data on real captures (flowdex replay vs. the Wireshark oracle).
+if(TARGET flowdex)
+  add_test(NAME e2e.ifnames_corpus
+           COMMAND ${Python3_EXECUTABLE}
+                   ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_e2e_ifnames.py
+                   $<TARGET_FILE:flowdex> ${FDX_CORPUS_DIR})
+  set_tests_properties(e2e.ifnames_corpus PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 120)
+endif()
