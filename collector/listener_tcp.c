@@ -181,6 +181,7 @@ static void conn_close(struct fdx_listener_tcp *l, struct fdx_tcp_conn *c, enum 
     l->conns[c->slot]->slot = c->slot;
     l->conns[l->nconns] = NULL;
     atomic_store_explicit(&l->open_conns, l->nconns, memory_order_relaxed);
+    fdx_producer_set_connections(l->producer, l->nconns);
     bool last = true;
     for (uint32_t i = 0; i < l->nconns && last; i++) {
         last = !fdx_addr_eq(&l->conns[i]->peer, &c->peer);
@@ -220,6 +221,7 @@ static void accept_one(struct fdx_listener_tcp *l, int fd, const struct sockaddr
     c->slot = l->nconns;
     l->conns[l->nconns++] = c;
     atomic_store_explicit(&l->open_conns, l->nconns, memory_order_relaxed);
+    fdx_producer_set_connections(l->producer, l->nconns);
     char a[FDX_ADDR_STRLEN];
     fdx_addr_format(&c->peer, a);
     fdx_debug("%s: %s:%u connected (%u open)", l->name, a, c->peer_port, l->nconns);
@@ -329,8 +331,7 @@ static void *listener_main(void *arg)
         if (fdx_producer_room(l->producer)) {
             n = epoll_wait(l->ep, ev, MAX_EVENTS, WAIT_MS);
         } else {
-            struct timespec ts = {0, 200 * 1000}; /* bytes wait in the socket buffers */
-            nanosleep(&ts, NULL);
+            fdx_producer_park(l->producer); /* bytes wait in the socket buffers */
         }
         /* Each descriptor appears once per wait, and a connection is closed only while
          * its own event is handled: no event refers to a freed connection. */

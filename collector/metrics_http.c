@@ -93,6 +93,9 @@ static void render_pipeline(const struct fdx_pipeline_totals *t, bool draining,
         fdx_metrics_sample(m, rows[i].name, "",
                            *(const uint64_t *)((const char *)t + rows[i].off));
     }
+    fdx_metrics_family(m, "flowdex_tcp_connections", "gauge",
+                       "Open IPFIX-over-TCP connections");
+    fdx_metrics_sample(m, "flowdex_tcp_connections", "", t->connections);
     fdx_metrics_family(m, "flowdex_draining", "gauge", "1 while shutting down");
     fdx_metrics_sample(m, "flowdex_draining", "", draining ? 1 : 0);
 }

@@ -290,6 +290,7 @@ void fdx_pipeline_totals(const struct fdx_pipeline *p, struct fdx_pipeline_total
     for (unsigned i = 0; i < p->nprod; i++) {
         fdx_counters_sum(&t->c, &p->prod[i].counters);
         t->kernel_drops += fdx_counter_get(&p->prod[i].kernel_drops);
+        t->connections += fdx_counter_get(&p->prod[i].connections);
     }
     for (unsigned i = 0; i < p->nwork; i++) {
         fdx_counters_sum(&t->c, &p->work[i].counters);

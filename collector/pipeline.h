@@ -79,6 +79,8 @@ void fdx_producer_set_lossless(struct fdx_producer *pr);
 
 /* Kernel receive-queue drops of the producer's socket (SO_RXQ_OVFL, cumulative). */
 void fdx_producer_set_kernel_drops(struct fdx_producer *pr, uint64_t drops);
+/* Open stream connections of the producer's listener (IPFIX over TCP), a gauge. */
+void fdx_producer_set_connections(struct fdx_producer *pr, uint64_t open);
 
 /* After every producer has finished: lets the workers empty their rings, the output thread
  * deliver everything and flush the outputs, before the monotonic deadline_ms. Past the
@@ -102,6 +104,7 @@ struct fdx_pipeline_totals {
     uint64_t docs_encoded;
     uint64_t docs_written;       /* documents accepted by every output */
     uint64_t kernel_drops;
+    uint64_t connections; /* open IPFIX-over-TCP connections */
 };
 
 /* Any thread: sums of every counter block (relaxed reads). */

@@ -34,6 +34,7 @@ struct fdx_producer {
                                  * stream producer: fdx_producer_set_lossless) */
     _Atomic bool finished;      /* stored (release) after the last push; see worker_main */
     fdx_counter kernel_drops;
+    fdx_counter connections; /* gauge, set by a stream listener */
 };
 
 struct fdx_worker {

@@ -331,6 +331,12 @@ void fdx_producer_set_lossless(struct fdx_producer *pr)
     pr->lossless = true;
 }
 
+void fdx_producer_set_connections(struct fdx_producer *pr, uint64_t open)
+{
+    /* Relaxed: a single-writer gauge read by metrics. */
+    atomic_store_explicit(&pr->connections, open, memory_order_relaxed);
+}
+
 void fdx_producer_set_kernel_drops(struct fdx_producer *pr, uint64_t drops)
 {
     /* Relaxed: a single-writer gauge read by metrics. */

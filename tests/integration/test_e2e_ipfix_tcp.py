@@ -192,6 +192,9 @@ def main():
         m = fdx.wait_metric(lambda m: dropped(m, "tcp_conn_limit") >= 1)
         e2e.check(dropped(m, "tcp_conn_limit") == 1, "tcp_conn_limit %s" %
                   dropped(m, "tcp_conn_limit"))
+        m = fdx.wait_metric(lambda m: m.get("flowdex_tcp_connections") == 3)
+        e2e.check(m.get("flowdex_tcp_connections") == 3,
+                  "flowdex_tcp_connections %s, want 3" % m.get("flowdex_tcp_connections"))
         # 4. A connection that ends inside a message, once a slot is free.
         f_.close()
         e.sendall(msgs[0][:10])
@@ -199,6 +202,9 @@ def main():
         m = fdx.wait_metric(lambda m: dropped(m, "tcp_partial") >= 1)
         e2e.check(dropped(m, "tcp_partial") == 1, "tcp_partial %s" % dropped(m, "tcp_partial"))
         d.close()
+        m = fdx.wait_metric(lambda m: m.get("flowdex_tcp_connections") == 0)
+        e2e.check(m.get("flowdex_tcp_connections") == 0,
+                  "flowdex_tcp_connections %s, want 0" % m.get("flowdex_tcp_connections"))
         e2e.check_exposition(fdx.get("/metrics")[1])
         total = m['flowdex_records_total{protocol="ipfix"}']
         m = fdx.wait_metric(lambda m: m.get("flowdex_documents_written_total", 0) >= total)
