@@ -98,7 +98,6 @@ int fdx_listener_tcp_open(struct fdx_listener_tcp *l, const struct fdx_config *c
     l->cfg = cfg;
     l->ep = -1;
     atomic_init(&l->stop, false);
-    atomic_init(&l->open_conns, 0);
     snprintf(l->name, sizeof(l->name), "ipfix-tcp");
     if (n == 0 || n > FDX_TCP_MAX_LISTEN) {
         fdx_err_set(err, "tcp: %zu IPFIX listen addresses (expected 1 to %d)", n,
@@ -180,7 +179,6 @@ static void conn_close(struct fdx_listener_tcp *l, struct fdx_tcp_conn *c, enum 
     l->conns[c->slot] = l->conns[--l->nconns];
     l->conns[c->slot]->slot = c->slot;
     l->conns[l->nconns] = NULL;
-    atomic_store_explicit(&l->open_conns, l->nconns, memory_order_relaxed);
     fdx_producer_set_connections(l->producer, l->nconns);
     bool last = true;
     for (uint32_t i = 0; i < l->nconns && last; i++) {
@@ -220,7 +218,6 @@ static void accept_one(struct fdx_listener_tcp *l, int fd, const struct sockaddr
     }
     c->slot = l->nconns;
     l->conns[l->nconns++] = c;
-    atomic_store_explicit(&l->open_conns, l->nconns, memory_order_relaxed);
     fdx_producer_set_connections(l->producer, l->nconns);
     char a[FDX_ADDR_STRLEN];
     fdx_addr_format(&c->peer, a);

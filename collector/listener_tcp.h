@@ -46,7 +46,6 @@ struct fdx_listener_tcp {
     pthread_t thread;
     bool started;
     _Atomic bool stop;               /* set by the control thread; polled every wait */
-    _Atomic uint32_t open_conns;     /* gauge for metrics and tests (relaxed) */
 };
 
 /* Opens a listening TCP socket for each of the n specs (an "all addresses" spec tries [::]

@@ -311,15 +311,7 @@ bool fdx_producer_backpressure(struct fdx_producer *pr)
 
 bool fdx_producer_room(struct fdx_producer *pr)
 {
-    struct fdx_pipeline *p = pr->p;
-    bool room = pr->nfree > 0;
-    if (!room) {
-        reclaim(pr);
-        room = pr->nfree > 0;
-    }
-    for (unsigned w = 0; room && w < p->nwork; w++) {
-        room = ring_room(pr, w);
-    }
+    bool room = has_room(pr, -2);
     if (room) {
         pr->wait_deadline_ms = 0;
     }
