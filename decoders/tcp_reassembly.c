@@ -135,7 +135,12 @@ static void deliver(struct feed *f, struct stream *s, const uint8_t *p, size_t l
     if (s->state == ST_NEW) {
         bool ipfix = p[0] == 0 && (len < 2 || p[1] == 10);
         s->fr = ipfix ? malloc(sizeof(*s->fr)) : NULL;
-        s->state = s->fr != NULL ? ST_IPFIX : ST_OTHER;
+        s->state = ipfix ? ST_IPFIX : ST_OTHER;
+        if (ipfix && s->fr == NULL) {
+            count(f->c, FDX_DROP_LIMIT_EXCEEDED); /* no memory for the stream's framing */
+            s->state = ST_DEAD;
+            return;
+        }
         if (s->state == ST_IPFIX) {
             fdx_ipfix_stream_init(s->fr);
             f->r->st.ipfix_streams++;
@@ -200,6 +205,9 @@ static void data(struct feed *f, struct stream *s, uint32_t seq, const uint8_t *
         if (s->state == ST_NEW || s->state == ST_IPFIX) {
             f->r->st.out_of_order++;
             if (!hold(s, seq, p, len)) {
+                if (s->nheld == 0) {
+                    count(f->c, FDX_DROP_TCP_GAP); /* stop_ipfix counts a gap only when held */
+                }
                 s->state = ST_IPFIX; /* a hole before the first byte: count it as IPFIX's */
                 stop_ipfix(f, s, ST_DEAD);
             }
