@@ -1,6 +1,7 @@
 /* The asn stage: per-worker MMDB handle and cache; reload swaps the handle after opening. */
 #include "asn.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "enrich_util.h"
 #include "intern.h"
 #include "lookup_cache.h"
+#include "mmdb_jump.h"
 #include "mmdb_lookup.h"
 
 static const char *const unknown_choices[] = {"minus_one", "absent", NULL};
@@ -41,10 +43,17 @@ struct asn_val {
     uint32_t org;
 };
 
+/* Records held by the record cache: what one database record says, for every address of
+ * the /16s that the jump table answers with it. */
+#define RECORD_CACHE_ENTRIES 4096
+
 struct asn {
     MMDB_s db;
     bool organizations, always, absent;
-    struct fdx_lcache *cache;
+    struct fdx_mmdb_jump *jump;   /* answers for whole /16s of db */
+    struct fdx_lcache *cache;     /* by address, for the others */
+    struct fdx_lcache *records;   /* by database record, for jump table answers */
+    fdx_counter by_jump;          /* addresses answered by the jump table */
     struct fdx_intern *strings;
     uint32_t intern_gen; /* intern table generation the cached ids belong to */
     unsigned worker;
@@ -64,6 +73,8 @@ static void apply_conf(struct asn *a, const struct asn_conf *c)
     a->absent = c->unknown == UNKNOWN_ABSENT;
 }
 
+static void asn_free(void *self);
+
 static void *asn_init(const void *conf, const struct fdx_stage_env *env, struct fdx_err *err)
 {
     const struct asn_conf *c = conf;
@@ -75,14 +86,12 @@ static void *asn_init(const void *conf, const struct fdx_stage_env *env, struct 
         free(a);
         return NULL;
     }
+    a->jump = fdx_mmdb_jump_new(&a->db);
     a->cache = fdx_lcache_new(c->cache_entries, sizeof(struct asn_val));
-    if (a->cache != NULL && fdx_lcache_enable_networks(a->cache) != 0) {
-        fdx_lcache_free(a->cache);
-        a->cache = NULL;
-    }
-    if (a->cache == NULL) {
-        MMDB_close(&a->db);
-        free(a);
+    a->records = fdx_lcache_new(RECORD_CACHE_ENTRIES, sizeof(struct asn_val));
+    if (a->jump == NULL || a->cache == NULL || a->records == NULL ||
+        fdx_lcache_enable_networks(a->cache) != 0) {
+        asn_free(a);
         fdx_err_set(err, "asn: out of memory for the cache");
         return NULL;
     }
@@ -92,29 +101,57 @@ static void *asn_init(const void *conf, const struct fdx_stage_env *env, struct 
     return a;
 }
 
+/* Fills v (zeroed) from a database record, or as not found when e is NULL. */
+static void fill(const struct asn *a, struct fdx_intern *st, MMDB_entry_s *e, struct asn_val *v)
+{
+    v->as = -1;
+    if (e == NULL) {
+        return;
+    }
+    const char *num[] = {"autonomous_system_number", NULL};
+    const char *org[] = {"autonomous_system_organization", NULL};
+    double d;
+    if (fdx_mmdb_num(e, num, &d) && d >= 0 && d <= 4294967295.0) {
+        v->as = (int64_t)d;
+    }
+    if (a->organizations) {
+        v->org = fdx_mmdb_str(e, st, org);
+    }
+}
+
+/* The answer for an address of a block the jump table answers as a whole. */
+static const struct asn_val *lookup_block(struct asn *a, struct fdx_intern *st, uint32_t answer)
+{
+    static const struct asn_val none = {.as = -1};
+    fdx_counter_add(&a->by_jump, 1);
+    if (answer == FDX_JUMP_EMPTY) {
+        return &none;
+    }
+    struct fdx_addr key = fdx_mmdb_jump_key(answer);
+    struct asn_val *v = fdx_lcache_get(a->records, &key);
+    if (v == NULL) {
+        MMDB_entry_s e = fdx_mmdb_jump_entry(&a->db, answer);
+        v = fdx_lcache_put(a->records, &key);
+        fill(a, st, &e, v);
+    }
+    return v;
+}
+
 static const struct asn_val *lookup(struct asn *a, struct fdx_intern *st,
                                     const struct fdx_addr *addr)
 {
+    uint32_t answer = fdx_mmdb_jump_get(a->jump, addr);
+    if (answer != FDX_JUMP_DEEPER) {
+        return lookup_block(a, st, answer);
+    }
     struct asn_val *v = fdx_lcache_get(a->cache, addr);
     if (v != NULL) {
         return v;
     }
     v = fdx_lcache_put(a->cache, addr);
-    v->as = -1;
     MMDB_entry_s e;
     unsigned prefix;
-    bool found = fdx_mmdb_find(&a->db, addr, &e, &prefix);
-    if (found) {
-        const char *num[] = {"autonomous_system_number", NULL};
-        const char *org[] = {"autonomous_system_organization", NULL};
-        double d;
-        if (fdx_mmdb_num(&e, num, &d) && d >= 0 && d <= 4294967295.0) {
-            v->as = (int64_t)d;
-        }
-        if (a->organizations) {
-            v->org = fdx_mmdb_str(&e, st, org);
-        }
-    }
+    fill(a, st, fdx_mmdb_find(&a->db, addr, &e, &prefix) ? &e : NULL, v);
     fdx_lcache_share(a->cache, addr, v, prefix);
     return v;
 }
@@ -149,10 +186,11 @@ static void asn_process(void *self, struct fdx_batch *batch)
     }
     if (stale) {
         fdx_lcache_clear(a->cache);
+        fdx_lcache_clear(a->records);
     }
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];
-        fdx_enrich_prefetch(a->cache, batch, i);
+        fdx_enrich_prefetch(a->cache, a->jump, batch, i);
         if (s->dropped || s->flow.kind != FDX_KIND_FLOW) {
             continue;
         }
@@ -174,10 +212,19 @@ static int asn_reload(void *self, const void *conf, struct fdx_err *err)
     if (rc != 0) {
         return rc;
     }
+    struct fdx_mmdb_jump *nj = fdx_mmdb_jump_new(&nd);
+    if (nj == NULL) {
+        MMDB_close(&nd);
+        fdx_err_set(err, "asn: out of memory for the jump table");
+        return -ENOMEM;
+    }
     MMDB_close(&a->db);
     a->db = nd;
+    fdx_mmdb_jump_free(a->jump);
+    a->jump = nj;
     apply_conf(a, c);
     fdx_lcache_clear(a->cache);
+    fdx_lcache_clear(a->records);
     return 0;
 }
 
@@ -194,11 +241,13 @@ static void asn_stats(const void *self, struct fdx_metrics *m)
         fdx_metrics_sample(m, "flowdex_asn_lookups_total", labels, fdx_counter_get(vals[i]));
     }
     fdx_metrics_family(m, "flowdex_asn_cache_total", "counter",
-                       "Lookup cache hits and misses per stage");
+                       "Lookup cache hits and misses per stage, and addresses whose /16 the database answers as a whole (block)");
     snprintf(labels, sizeof(labels), "stage=\"asn\",result=\"hit\",worker=\"%u\"", a->worker);
     fdx_metrics_sample(m, "flowdex_asn_cache_total", labels, fdx_lcache_hits(a->cache));
     snprintf(labels, sizeof(labels), "stage=\"asn\",result=\"miss\",worker=\"%u\"", a->worker);
     fdx_metrics_sample(m, "flowdex_asn_cache_total", labels, fdx_lcache_misses(a->cache));
+    snprintf(labels, sizeof(labels), "stage=\"asn\",result=\"block\",worker=\"%u\"", a->worker);
+    fdx_metrics_sample(m, "flowdex_asn_cache_total", labels, fdx_counter_get(&a->by_jump));
 }
 
 static void asn_free(void *self)
@@ -206,7 +255,9 @@ static void asn_free(void *self)
     struct asn *a = self;
     if (a != NULL) {
         MMDB_close(&a->db);
+        fdx_mmdb_jump_free(a->jump);
         fdx_lcache_free(a->cache);
+        fdx_lcache_free(a->records);
         free(a);
     }
 }

@@ -13,10 +13,14 @@
 #include "enrich_util.h"
 #include "intern.h"
 #include "lookup_cache.h"
+#include "mmdb_jump.h"
 #include "mmdb_lookup.h"
 
 #define CUSTOM_MAX 8
 #define PATH_KEYS 8
+/* Records held by the record cache: what one database record says, for every address of the
+ * /16s that the jump table answers with it. */
+#define RECORD_CACHE_ENTRIES 4096
 
 struct geoip_conf {
     char *database;
@@ -50,6 +54,9 @@ struct custom {
 struct geo_state {
     MMDB_s db;
     bool is_open;
+    /* Answers for whole /16s of db; NULL with custom mappings (their databases' blocks
+     * differ, so every address is looked up in all of them). */
+    struct fdx_mmdb_jump *jump;
     char *lang;
     unsigned ncustom;
     struct custom custom[CUSTOM_MAX];
@@ -64,12 +71,14 @@ struct geo_val {
 
 struct geoip {
     struct geo_state st;
-    struct fdx_lcache *cache;
+    struct fdx_lcache *cache;   /* by address */
+    struct fdx_lcache *records; /* by database record, for jump table answers */
     uint64_t cache_entries;
     struct fdx_intern *strings;
     uint32_t intern_gen; /* intern table generation the cached ids belong to */
     unsigned worker;
     fdx_counter found, not_found, multicast;
+    fdx_counter by_jump; /* addresses answered by the jump table */
 };
 
 static void state_fini(struct geo_state *st)
@@ -77,6 +86,7 @@ static void state_fini(struct geo_state *st)
     if (st->is_open) {
         MMDB_close(&st->db);
     }
+    fdx_mmdb_jump_free(st->jump);
     for (unsigned i = 0; i < st->ncustom; i++) {
         MMDB_close(&st->custom[i].db);
         free(st->custom[i].path_buf);
@@ -164,6 +174,11 @@ static int state_build(struct geo_state *st, const struct geoip_conf *c, struct 
         }
         st->ncustom = (unsigned)i + 1;
     }
+    if (n == 0 && (st->jump = fdx_mmdb_jump_new(&st->db)) == NULL) {
+        fdx_err_set(err, "geoip: out of memory for the jump table");
+        state_fini(st);
+        return -ENOMEM;
+    }
     return 0;
 }
 
@@ -192,8 +207,11 @@ static void *geoip_init(const void *conf, const struct fdx_stage_env *env, struc
     }
     g->cache_entries = c->cache_entries;
     g->cache = cache_new(c->cache_entries, g->st.ncustom);
-    if (g->cache == NULL) {
+    g->records = fdx_lcache_new(RECORD_CACHE_ENTRIES, sizeof(struct geo_val));
+    if (g->cache == NULL || g->records == NULL) {
         state_fini(&g->st);
+        fdx_lcache_free(g->cache);
+        fdx_lcache_free(g->records);
         free(g);
         fdx_err_set(err, "geoip: out of memory for the cache");
         return NULL;
@@ -203,37 +221,44 @@ static void *geoip_init(const void *conf, const struct fdx_stage_env *env, struc
     return g;
 }
 
+/* Fills v (zeroed) from the City/Country database's record e. */
+static void fill(const struct geoip *g, struct fdx_intern *st, MMDB_entry_s *e,
+                 struct geo_val *v)
+{
+    const char *lang = g->st.lang;
+    const char *iso[] = {"country", "iso_code", NULL};
+    const char *riso[] = {"registered_country", "iso_code", NULL};
+    const char *cname[] = {"country", "names", lang, NULL};
+    const char *rname[] = {"registered_country", "names", lang, NULL};
+    const char *cont[] = {"continent", "code", NULL};
+    const char *city[] = {"city", "names", lang, NULL};
+    const char *region[] = {"subdivisions", "0", "names", lang, NULL};
+    const char *lat[] = {"location", "latitude", NULL};
+    const char *lon[] = {"location", "longitude", NULL};
+    v->geo.country_iso = fdx_mmdb_str(e, st, iso);
+    v->geo.country_name = fdx_mmdb_str(e, st, cname);
+    if (v->geo.country_iso == 0) {
+        v->geo.country_iso = fdx_mmdb_str(e, st, riso);
+        v->geo.country_name = fdx_mmdb_str(e, st, rname);
+    }
+    v->geo.continent_code = fdx_mmdb_str(e, st, cont);
+    v->geo.city_name = fdx_mmdb_str(e, st, city);
+    v->geo.region_name = fdx_mmdb_str(e, st, region);
+    v->geo.has_location = fdx_mmdb_num(e, lat, &v->geo.lat) &&
+                          fdx_mmdb_num(e, lon, &v->geo.lon);
+    v->found = v->geo.country_iso != 0 || v->geo.continent_code != 0 ||
+               v->geo.has_location;
+}
+
 /* Fills v from the databases; returns the prefix length of the network around a for which
  * every database consulted gives the same answer (the longest of their networks). */
 static unsigned lookup(struct geoip *g, struct fdx_intern *st, const struct fdx_addr *a,
                        struct geo_val *v)
 {
     MMDB_entry_s e;
-    const char *lang = g->st.lang;
     unsigned prefix, longest;
     if (fdx_mmdb_find(&g->st.db, a, &e, &longest)) {
-        const char *iso[] = {"country", "iso_code", NULL};
-        const char *riso[] = {"registered_country", "iso_code", NULL};
-        const char *cname[] = {"country", "names", lang, NULL};
-        const char *rname[] = {"registered_country", "names", lang, NULL};
-        const char *cont[] = {"continent", "code", NULL};
-        const char *city[] = {"city", "names", lang, NULL};
-        const char *region[] = {"subdivisions", "0", "names", lang, NULL};
-        const char *lat[] = {"location", "latitude", NULL};
-        const char *lon[] = {"location", "longitude", NULL};
-        v->geo.country_iso = fdx_mmdb_str(&e, st, iso);
-        v->geo.country_name = fdx_mmdb_str(&e, st, cname);
-        if (v->geo.country_iso == 0) {
-            v->geo.country_iso = fdx_mmdb_str(&e, st, riso);
-            v->geo.country_name = fdx_mmdb_str(&e, st, rname);
-        }
-        v->geo.continent_code = fdx_mmdb_str(&e, st, cont);
-        v->geo.city_name = fdx_mmdb_str(&e, st, city);
-        v->geo.region_name = fdx_mmdb_str(&e, st, region);
-        v->geo.has_location = fdx_mmdb_num(&e, lat, &v->geo.lat) &&
-                              fdx_mmdb_num(&e, lon, &v->geo.lon);
-        v->found = v->geo.country_iso != 0 || v->geo.continent_code != 0 ||
-                   v->geo.has_location;
+        fill(g, st, &e, v);
     }
     for (unsigned i = 0; i < g->st.ncustom; i++) {
         struct custom *c = &g->st.custom[i];
@@ -243,6 +268,43 @@ static unsigned lookup(struct geoip *g, struct fdx_intern *st, const struct fdx_
         longest = prefix > longest ? prefix : longest;
     }
     return longest;
+}
+
+/* The answer for an address of a block the jump table answers as a whole. */
+static const struct geo_val *lookup_block(struct geoip *g, struct fdx_intern *st,
+                                          uint32_t answer)
+{
+    static const struct geo_val none = {.found = false};
+    fdx_counter_add(&g->by_jump, 1);
+    if (answer == FDX_JUMP_EMPTY) {
+        return &none;
+    }
+    struct fdx_addr key = fdx_mmdb_jump_key(answer);
+    struct geo_val *v = fdx_lcache_get(g->records, &key);
+    if (v == NULL) {
+        MMDB_entry_s e = fdx_mmdb_jump_entry(&g->st.db, answer);
+        v = fdx_lcache_put(g->records, &key);
+        fill(g, st, &e, v);
+    }
+    return v;
+}
+
+/* The cached answer for a, looked up on a miss. */
+static const struct geo_val *lookup_addr(struct geoip *g, struct fdx_intern *st,
+                                         const struct fdx_addr *a)
+{
+    if (g->st.jump != NULL) {
+        uint32_t answer = fdx_mmdb_jump_get(g->st.jump, a);
+        if (answer != FDX_JUMP_DEEPER) {
+            return lookup_block(g, st, answer);
+        }
+    }
+    struct geo_val *v = fdx_lcache_get(g->cache, a);
+    if (v == NULL) {
+        v = fdx_lcache_put(g->cache, a);
+        fdx_lcache_share(g->cache, a, v, lookup(g, st, a, v));
+    }
+    return v;
 }
 
 static void enrich_side(struct geoip *g, struct fdx_intern *st, struct fdx_slot *s, bool src)
@@ -256,11 +318,7 @@ static void enrich_side(struct geoip *g, struct fdx_intern *st, struct fdx_slot 
         fdx_counter_add(&g->multicast, 1);
         return;
     }
-    struct geo_val *v = fdx_lcache_get(g->cache, a);
-    if (v == NULL) {
-        v = fdx_lcache_put(g->cache, a);
-        fdx_lcache_share(g->cache, a, v, lookup(g, st, a, v));
-    }
+    const struct geo_val *v = lookup_addr(g, st, a);
     if (v->found) {
         *out = v->geo;
         s->enr.present |= FDX_EBIT(src ? FDX_E_SRC_GEO : FDX_E_DST_GEO);
@@ -287,10 +345,11 @@ static void geoip_process(void *self, struct fdx_batch *batch)
     /* Cached results hold intern ids: forget them when the table was cleared. */
     if (stale) {
         fdx_lcache_clear(g->cache);
+        fdx_lcache_clear(g->records);
     }
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];
-        fdx_enrich_prefetch(g->cache, batch, i);
+        fdx_enrich_prefetch(g->cache, g->st.jump, batch, i);
         if (s->dropped || s->flow.kind != FDX_KIND_FLOW) {
             continue;
         }
@@ -324,6 +383,7 @@ static int geoip_reload(void *self, const void *conf, struct fdx_err *err)
     fdx_lcache_free(g->cache);
     g->cache = nc;
     g->cache_entries = c->cache_entries;
+    fdx_lcache_clear(g->records);
     return 0;
 }
 
@@ -340,11 +400,13 @@ static void geoip_stats(const void *self, struct fdx_metrics *m)
         fdx_metrics_sample(m, "flowdex_geoip_lookups_total", labels, fdx_counter_get(vals[i]));
     }
     fdx_metrics_family(m, "flowdex_geoip_cache_total", "counter",
-                       "Lookup cache hits and misses per stage");
+                       "Lookup cache hits and misses per stage, and addresses whose /16 the database answers as a whole (block)");
     snprintf(labels, sizeof(labels), "stage=\"geoip\",result=\"hit\",worker=\"%u\"", g->worker);
     fdx_metrics_sample(m, "flowdex_geoip_cache_total", labels, fdx_lcache_hits(g->cache));
     snprintf(labels, sizeof(labels), "stage=\"geoip\",result=\"miss\",worker=\"%u\"", g->worker);
     fdx_metrics_sample(m, "flowdex_geoip_cache_total", labels, fdx_lcache_misses(g->cache));
+    snprintf(labels, sizeof(labels), "stage=\"geoip\",result=\"block\",worker=\"%u\"", g->worker);
+    fdx_metrics_sample(m, "flowdex_geoip_cache_total", labels, fdx_counter_get(&g->by_jump));
 }
 
 static void geoip_free(void *self)
@@ -353,6 +415,7 @@ static void geoip_free(void *self)
     if (g != NULL) {
         state_fini(&g->st);
         fdx_lcache_free(g->cache);
+        fdx_lcache_free(g->records);
         free(g);
     }
 }
