@@ -374,6 +374,7 @@ int fdx_listener_tcp_start(struct fdx_listener_tcp *l, struct fdx_producer *pr,
         return -rc;
     }
     l->started = true;
+    pthread_setname_np(l->thread, "fdx-tcp"); /* shown by top -H and ps -L */
     for (size_t i = 0; i < l->nlsock; i++) {
         fdx_info("%s: listening on TCP port %u (max %u connections)", l->name,
                  fdx_listener_tcp_port(l, i), l->max_conns);

@@ -243,6 +243,9 @@ int fdx_listener_udp_start(struct fdx_listener_udp *l, struct fdx_producer *pr,
         return -rc;
     }
     l->started = true;
+    char tname[16]; /* the kernel's limit: shown by top -H and ps -L */
+    snprintf(tname, sizeof(tname), "fdx-udp:%u", fdx_listener_udp_port(l));
+    pthread_setname_np(l->thread, tname);
     fdx_info("%s: listening on port %u", l->name, fdx_listener_udp_port(l));
     return 0;
 }

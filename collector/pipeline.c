@@ -173,6 +173,9 @@ int fdx_pipeline_start(struct fdx_pipeline *p, struct fdx_err *err)
             return -rc;
         }
         p->work[i].started = true;
+        char name[16]; /* the kernel's limit: shown by top -H and ps -L */
+        snprintf(name, sizeof(name), "fdx-worker%u", i % 100000);
+        pthread_setname_np(p->work[i].thread, name);
     }
     int rc = pthread_create(&p->out_thread, NULL, fdx__pipeline_output_main, p);
     if (rc != 0) {
@@ -180,6 +183,7 @@ int fdx_pipeline_start(struct fdx_pipeline *p, struct fdx_err *err)
         return -rc;
     }
     p->out_started = true;
+    pthread_setname_np(p->out_thread, "fdx-output");
     return 0;
 }
 
