@@ -12,6 +12,7 @@
 #include "lookup_cache.h"
 #include "mmdb_jump.h"
 #include "mmdb_lookup.h"
+#include "mmdb_walk.h"
 
 static const char *const unknown_choices[] = {"minus_one", "absent", NULL};
 enum { UNKNOWN_MINUS_ONE, UNKNOWN_ABSENT };
@@ -43,16 +44,18 @@ struct asn_val {
     uint32_t org;
 };
 
-/* Records held by the record cache: what one database record says, for every address of
- * the /16s that the jump table answers with it. */
+/* Records held by the record cache: what one database record says, so that it is decoded
+ * once for all the addresses it answers. */
 #define RECORD_CACHE_ENTRIES 4096
 
 struct asn {
     MMDB_s db;
     bool organizations, always, absent;
     struct fdx_mmdb_jump *jump;   /* answers for whole /16s of db */
+    struct fdx_mmdb_tree tree;    /* walks for the other addresses ... */
+    bool walk;                    /* ... unless the tree's layout is not understood */
     struct fdx_lcache *cache;     /* by address, for the others */
-    struct fdx_lcache *records;   /* by database record, for jump table answers */
+    struct fdx_lcache *records;   /* by database record */
     fdx_counter by_jump;          /* addresses answered by the jump table */
     struct fdx_intern *strings;
     uint32_t intern_gen; /* intern table generation the cached ids belong to */
@@ -87,6 +90,7 @@ static void *asn_init(const void *conf, const struct fdx_stage_env *env, struct 
         return NULL;
     }
     a->jump = fdx_mmdb_jump_new(&a->db);
+    a->walk = fdx_mmdb_tree_init(&a->tree, &a->db);
     a->cache = fdx_lcache_new(c->cache_entries, sizeof(struct asn_val));
     a->records = fdx_lcache_new(RECORD_CACHE_ENTRIES, sizeof(struct asn_val));
     if (a->jump == NULL || a->cache == NULL || a->records == NULL ||
@@ -119,11 +123,11 @@ static void fill(const struct asn *a, struct fdx_intern *st, MMDB_entry_s *e, st
     }
 }
 
-/* The answer for an address of a block the jump table answers as a whole. */
-static const struct asn_val *lookup_block(struct asn *a, struct fdx_intern *st, uint32_t answer)
+/* What database answer says (a jump table or walk answer other than FDX_JUMP_DEEPER), from
+ * the record cache. */
+static const struct asn_val *record_value(struct asn *a, struct fdx_intern *st, uint32_t answer)
 {
     static const struct asn_val none = {.as = -1};
-    fdx_counter_add(&a->by_jump, 1);
     if (answer == FDX_JUMP_EMPTY) {
         return &none;
     }
@@ -137,18 +141,11 @@ static const struct asn_val *lookup_block(struct asn *a, struct fdx_intern *st, 
     return v;
 }
 
-static const struct asn_val *lookup(struct asn *a, struct fdx_intern *st,
-                                    const struct fdx_addr *addr)
+/* Looks addr up with the library and caches the answer. */
+static const struct asn_val *lookup_library(struct asn *a, struct fdx_intern *st,
+                                            const struct fdx_addr *addr)
 {
-    uint32_t answer = fdx_mmdb_jump_get(a->jump, addr);
-    if (answer != FDX_JUMP_DEEPER) {
-        return lookup_block(a, st, answer);
-    }
-    struct asn_val *v = fdx_lcache_get(a->cache, addr);
-    if (v != NULL) {
-        return v;
-    }
-    v = fdx_lcache_put(a->cache, addr);
+    struct asn_val *v = fdx_lcache_put(a->cache, addr);
     MMDB_entry_s e;
     unsigned prefix;
     fill(a, st, fdx_mmdb_find(&a->db, addr, &e, &prefix) ? &e : NULL, v);
@@ -156,16 +153,40 @@ static const struct asn_val *lookup(struct asn *a, struct fdx_intern *st,
     return v;
 }
 
-static void enrich_side(struct asn *a, struct fdx_intern *st, struct fdx_slot *s, bool src)
+/* The answer when it is at hand (jump table, caches, or the library when walks are off);
+ * NULL when the address is to be walked. */
+static const struct asn_val *lookup_now(struct asn *a, struct fdx_intern *st,
+                                        const struct fdx_addr *addr)
 {
-    const struct fdx_flow *f = &s->flow;
-    uint32_t carried = src ? f->src_as : f->dst_as;
-    bool has = fdx_flow_has(f, src ? FDX_F_SRC_AS : FDX_F_DST_AS);
-    if (!a->always && has && !fdx_asn_is_meaningless(carried)) {
-        fdx_counter_add(&a->kept, 1);
-        return;
+    uint32_t answer = fdx_mmdb_jump_get(a->jump, addr);
+    if (answer != FDX_JUMP_DEEPER) {
+        fdx_counter_add(&a->by_jump, 1);
+        return record_value(a, st, answer);
     }
-    const struct asn_val *v = lookup(a, st, src ? &f->src : &f->dst);
+    const struct asn_val *v = fdx_lcache_get(a->cache, addr);
+    if (v != NULL || a->walk) {
+        return v;
+    }
+    return lookup_library(a, st, addr);
+}
+
+/* Caches a walked answer for addr (the library's when the walk met a broken path). */
+static const struct asn_val *store_walked(struct asn *a, struct fdx_intern *st,
+                                          const struct fdx_addr *addr, uint32_t answer,
+                                          unsigned prefix)
+{
+    if (answer == FDX_JUMP_DEEPER) {
+        return lookup_library(a, st, addr);
+    }
+    const struct asn_val *r = record_value(a, st, answer);
+    struct asn_val *v = fdx_lcache_put(a->cache, addr);
+    *v = *r;
+    fdx_lcache_share(a->cache, addr, v, prefix);
+    return v;
+}
+
+static void apply(struct asn *a, struct fdx_slot *s, bool src, const struct asn_val *v)
+{
     int64_t *as = src ? &s->enr.src_as : &s->enr.dst_as;
     *as = v->as >= 0 ? v->as : (a->absent ? FDX_AS_ABSENT : -1);
     s->enr.present |= FDX_EBIT(src ? FDX_E_SRC_AS : FDX_E_DST_AS);
@@ -174,6 +195,42 @@ static void enrich_side(struct asn *a, struct fdx_intern *st, struct fdx_slot *s
         s->enr.present |= FDX_EBIT(src ? FDX_E_SRC_AS_ORG : FDX_E_DST_AS_ORG);
     }
     fdx_counter_add(v->as >= 0 ? &a->found : &a->not_found, 1);
+}
+
+/* Walks the queued addresses together and applies their answers. */
+static void flush(struct asn *a, struct fdx_intern *st, struct fdx_mmdb_queue *q)
+{
+    uint32_t answer[FDX_MMDB_LANES];
+    unsigned prefix[FDX_MMDB_LANES];
+    fdx_mmdb_tree_find(&a->tree, q->addr, q->n, answer, prefix);
+    for (unsigned k = 0; k < q->n; k++) {
+        apply(a, q->slot[k], q->src[k], store_walked(a, st, q->addr[k], answer[k], prefix[k]));
+    }
+    q->n = 0;
+}
+
+static void enrich_side(struct asn *a, struct fdx_intern *st, struct fdx_slot *s, bool src,
+                        struct fdx_mmdb_queue *q)
+{
+    const struct fdx_flow *f = &s->flow;
+    uint32_t carried = src ? f->src_as : f->dst_as;
+    bool has = fdx_flow_has(f, src ? FDX_F_SRC_AS : FDX_F_DST_AS);
+    if (!a->always && has && !fdx_asn_is_meaningless(carried)) {
+        fdx_counter_add(&a->kept, 1);
+        return;
+    }
+    const struct fdx_addr *addr = src ? &f->src : &f->dst;
+    const struct asn_val *v = lookup_now(a, st, addr);
+    if (v != NULL) {
+        apply(a, s, src, v);
+        return;
+    }
+    q->addr[q->n] = addr;
+    q->slot[q->n] = s;
+    q->src[q->n] = src;
+    if (++q->n == FDX_MMDB_LANES) {
+        flush(a, st, q);
+    }
 }
 
 static void asn_process(void *self, struct fdx_batch *batch)
@@ -188,6 +245,7 @@ static void asn_process(void *self, struct fdx_batch *batch)
         fdx_lcache_clear(a->cache);
         fdx_lcache_clear(a->records);
     }
+    struct fdx_mmdb_queue q = {.n = 0};
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];
         fdx_enrich_prefetch(a->cache, a->jump, batch, i);
@@ -195,11 +253,14 @@ static void asn_process(void *self, struct fdx_batch *batch)
             continue;
         }
         if (fdx_flow_has(&s->flow, FDX_F_SRC_ADDR)) {
-            enrich_side(a, st, s, true);
+            enrich_side(a, st, s, true, &q);
         }
         if (fdx_flow_has(&s->flow, FDX_F_DST_ADDR)) {
-            enrich_side(a, st, s, false);
+            enrich_side(a, st, s, false, &q);
         }
+    }
+    if (q.n > 0) {
+        flush(a, st, &q);
     }
 }
 
@@ -222,6 +283,7 @@ static int asn_reload(void *self, const void *conf, struct fdx_err *err)
     a->db = nd;
     fdx_mmdb_jump_free(a->jump);
     a->jump = nj;
+    a->walk = fdx_mmdb_tree_init(&a->tree, &a->db);
     apply_conf(a, c);
     fdx_lcache_clear(a->cache);
     fdx_lcache_clear(a->records);

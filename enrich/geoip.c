@@ -15,11 +15,12 @@
 #include "lookup_cache.h"
 #include "mmdb_jump.h"
 #include "mmdb_lookup.h"
+#include "mmdb_walk.h"
 
 #define CUSTOM_MAX 8
 #define PATH_KEYS 8
-/* Records held by the record cache: what one database record says, for every address of the
- * /16s that the jump table answers with it. */
+/* Records held by the record cache: what one database record says, so that it is decoded
+ * once for all the addresses it answers. */
 #define RECORD_CACHE_ENTRIES 4096
 
 struct geoip_conf {
@@ -57,6 +58,8 @@ struct geo_state {
     /* Answers for whole /16s of db; NULL with custom mappings (their databases' blocks
      * differ, so every address is looked up in all of them). */
     struct fdx_mmdb_jump *jump;
+    struct fdx_mmdb_tree tree; /* walks for the addresses the jump table leaves */
+    bool walk;                 /* false with custom mappings or a tree not understood */
     char *lang;
     unsigned ncustom;
     struct custom custom[CUSTOM_MAX];
@@ -179,6 +182,7 @@ static int state_build(struct geo_state *st, const struct geoip_conf *c, struct 
         state_fini(st);
         return -ENOMEM;
     }
+    st->walk = n == 0 && fdx_mmdb_tree_init(&st->tree, &st->db);
     return 0;
 }
 
@@ -270,12 +274,12 @@ static unsigned lookup(struct geoip *g, struct fdx_intern *st, const struct fdx_
     return longest;
 }
 
-/* The answer for an address of a block the jump table answers as a whole. */
-static const struct geo_val *lookup_block(struct geoip *g, struct fdx_intern *st,
+/* What a database answer says (a jump table or walk answer other than FDX_JUMP_DEEPER),
+ * from the record cache. */
+static const struct geo_val *record_value(struct geoip *g, struct fdx_intern *st,
                                           uint32_t answer)
 {
     static const struct geo_val none = {.found = false};
-    fdx_counter_add(&g->by_jump, 1);
     if (answer == FDX_JUMP_EMPTY) {
         return &none;
     }
@@ -289,36 +293,53 @@ static const struct geo_val *lookup_block(struct geoip *g, struct fdx_intern *st
     return v;
 }
 
-/* The cached answer for a, looked up on a miss. */
-static const struct geo_val *lookup_addr(struct geoip *g, struct fdx_intern *st,
-                                         const struct fdx_addr *a)
+/* Looks a up with the library (and the custom databases) and caches the answer. */
+static const struct geo_val *lookup_library(struct geoip *g, struct fdx_intern *st,
+                                            const struct fdx_addr *a)
+{
+    struct geo_val *v = fdx_lcache_put(g->cache, a);
+    fdx_lcache_share(g->cache, a, v, lookup(g, st, a, v));
+    return v;
+}
+
+/* The answer when it is at hand (jump table, caches, or the library when walks are off);
+ * NULL when the address is to be walked. */
+static const struct geo_val *lookup_now(struct geoip *g, struct fdx_intern *st,
+                                        const struct fdx_addr *a)
 {
     if (g->st.jump != NULL) {
         uint32_t answer = fdx_mmdb_jump_get(g->st.jump, a);
         if (answer != FDX_JUMP_DEEPER) {
-            return lookup_block(g, st, answer);
+            fdx_counter_add(&g->by_jump, 1);
+            return record_value(g, st, answer);
         }
     }
-    struct geo_val *v = fdx_lcache_get(g->cache, a);
-    if (v == NULL) {
-        v = fdx_lcache_put(g->cache, a);
-        fdx_lcache_share(g->cache, a, v, lookup(g, st, a, v));
+    const struct geo_val *v = fdx_lcache_get(g->cache, a);
+    if (v != NULL || g->st.walk) {
+        return v;
     }
+    return lookup_library(g, st, a);
+}
+
+/* Caches a walked answer for a (the library's when the walk met a broken path). */
+static const struct geo_val *store_walked(struct geoip *g, struct fdx_intern *st,
+                                          const struct fdx_addr *a, uint32_t answer,
+                                          unsigned prefix)
+{
+    if (answer == FDX_JUMP_DEEPER) {
+        return lookup_library(g, st, a);
+    }
+    const struct geo_val *r = record_value(g, st, answer);
+    struct geo_val *v = fdx_lcache_put(g->cache, a);
+    *v = *r; /* no custom mappings when walking: the value is the struct alone */
+    fdx_lcache_share(g->cache, a, v, prefix);
     return v;
 }
 
-static void enrich_side(struct geoip *g, struct fdx_intern *st, struct fdx_slot *s, bool src)
+static void apply(struct geoip *g, struct fdx_intern *st, struct fdx_slot *s, bool src,
+                  const struct geo_val *v)
 {
-    const struct fdx_addr *a = src ? &s->flow.src : &s->flow.dst;
     struct fdx_geo *out = src ? &s->enr.src_geo : &s->enr.dst_geo;
-    if (fdx_addr_is_multicast(a)) {
-        memset(out, 0, sizeof(*out));
-        out->is_multicast = true;
-        s->enr.present |= FDX_EBIT(src ? FDX_E_SRC_GEO : FDX_E_DST_GEO);
-        fdx_counter_add(&g->multicast, 1);
-        return;
-    }
-    const struct geo_val *v = lookup_addr(g, st, a);
     if (v->found) {
         *out = v->geo;
         s->enr.present |= FDX_EBIT(src ? FDX_E_SRC_GEO : FDX_E_DST_GEO);
@@ -334,6 +355,43 @@ static void enrich_side(struct geoip *g, struct fdx_intern *st, struct fdx_slot 
     }
 }
 
+/* Walks the queued addresses together and applies their answers. */
+static void flush(struct geoip *g, struct fdx_intern *st, struct fdx_mmdb_queue *q)
+{
+    uint32_t answer[FDX_MMDB_LANES];
+    unsigned prefix[FDX_MMDB_LANES];
+    fdx_mmdb_tree_find(&g->st.tree, q->addr, q->n, answer, prefix);
+    for (unsigned k = 0; k < q->n; k++) {
+        apply(g, st, q->slot[k], q->src[k],
+              store_walked(g, st, q->addr[k], answer[k], prefix[k]));
+    }
+    q->n = 0;
+}
+
+static void enrich_side(struct geoip *g, struct fdx_intern *st, struct fdx_slot *s, bool src,
+                        struct fdx_mmdb_queue *q)
+{
+    const struct fdx_addr *a = src ? &s->flow.src : &s->flow.dst;
+    if (fdx_addr_is_multicast(a)) {
+        struct fdx_geo *out = src ? &s->enr.src_geo : &s->enr.dst_geo;
+        memset(out, 0, sizeof(*out));
+        out->is_multicast = true;
+        s->enr.present |= FDX_EBIT(src ? FDX_E_SRC_GEO : FDX_E_DST_GEO);
+        fdx_counter_add(&g->multicast, 1);
+        return;
+    }
+    const struct geo_val *v = lookup_now(g, st, a);
+    if (v != NULL) {
+        apply(g, st, s, src, v);
+        return;
+    }
+    q->addr[q->n] = a;
+    q->slot[q->n] = s;
+    q->src[q->n] = src;
+    if (++q->n == FDX_MMDB_LANES) {
+        flush(g, st, q);
+    }
+}
 static void geoip_process(void *self, struct fdx_batch *batch)
 {
     struct geoip *g = self;
@@ -347,6 +405,7 @@ static void geoip_process(void *self, struct fdx_batch *batch)
         fdx_lcache_clear(g->cache);
         fdx_lcache_clear(g->records);
     }
+    struct fdx_mmdb_queue q = {.n = 0};
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];
         fdx_enrich_prefetch(g->cache, g->st.jump, batch, i);
@@ -354,11 +413,14 @@ static void geoip_process(void *self, struct fdx_batch *batch)
             continue;
         }
         if (fdx_flow_has(&s->flow, FDX_F_SRC_ADDR)) {
-            enrich_side(g, st, s, true);
+            enrich_side(g, st, s, true, &q);
         }
         if (fdx_flow_has(&s->flow, FDX_F_DST_ADDR)) {
-            enrich_side(g, st, s, false);
+            enrich_side(g, st, s, false, &q);
         }
+    }
+    if (q.n > 0) {
+        flush(g, st, &q);
     }
 }
 
