@@ -11,13 +11,15 @@
 
 struct fdx_intern;
 
+/* Laid out so that what every record touches comes first and together: the flow record, the
+ * drop mark and the enrichment header (the lines a fresh slot clears), then the rest. */
 struct fdx_slot {
     struct fdx_flow flow;
+    uint8_t dropped; /* enum fdx_drop: a stage removed the record; 0 = live */
     struct fdx_enrichment enr;
     struct fdx_flow_extra extra;
     struct fdx_if_counters ctr; /* meaningful when flow.kind == FDX_KIND_COUNTERS */
     struct fdx_if_names ifn;    /* under FDX_F_IN_IF_NAME / FDX_F_OUT_IF_NAME only */
-    uint8_t dropped;            /* enum fdx_drop: a stage removed the record; 0 = live */
 };
 
 #define FDX_BATCH_CAP_DEFAULT 256

@@ -61,7 +61,12 @@ enum { FDX_ANON_MODE_NONE = 0, FDX_ANON_MODE_TRUNCATE = 1, FDX_ANON_MODE_CRYPTOP
 #define FDX_AS_ABSENT INT64_MIN
 
 struct fdx_enrichment {
-    uint32_t present; /* FDX_EBIT(FDX_E_x) */
+    /* The header a fresh slot clears (fdx_batch_next), kept in one cache line with the end
+     * of the flow record. */
+    uint32_t present;   /* FDX_EBIT(FDX_E_x) */
+    uint8_t anonymized; /* FDX_ANON_* bits */
+    uint8_t anon_mode;  /* FDX_ANON_MODE_* */
+    uint8_t nlabels;
     struct fdx_geo src_geo, dst_geo;
     int64_t src_as, dst_as; /* looked-up AS numbers; -1 unknown; FDX_AS_ABSENT: no field */
     uint32_t src_as_org, dst_as_org;
@@ -69,9 +74,6 @@ struct fdx_enrichment {
     uint32_t country_scope; /* "domestic" / "international" / "mixed" */
     uint32_t in_if_name, out_if_name;
     char community_id[32];  /* "1:" + base64 of SHA-1, NUL-terminated */
-    uint8_t anonymized;     /* FDX_ANON_* bits */
-    uint8_t anon_mode;      /* FDX_ANON_MODE_* */
-    uint8_t nlabels;
     struct fdx_label label[FDX_ENR_LABELS_MAX];
 };
 
