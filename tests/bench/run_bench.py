@@ -4,6 +4,8 @@
      (bench_decode_template: every datagram through fdx_dispatch_datagram, batches recycled);
   2. full pipeline, `flowdex replay` of the same pcaps to NDJSON on /dev/null, without and
      with enrichment (GeoIP + ASN lookups, when MMDB files are given), wall and CPU time;
+     with --large-dbs also with GeoIP + ASN databases of 200 000 networks each spread over
+     IPv4 (make_bench_mmdb.pl), whose lookups walk the tree below /16 as real ones do;
   3. UDP ingest: zero-loss rate search against pmacct and nfdump (bench_ingest.py).
 Runs in under 10 minutes on a 2-core machine with the default budget.
 
@@ -58,7 +60,9 @@ def main():
     ap.add_argument("--geoip")
     ap.add_argument("--asn")
     ap.add_argument("--protocols", default="v5,v9,ipfix,sflow")
-    ap.add_argument("--ingest-budget", type=float, default=420,
+    ap.add_argument("--large-dbs", action="store_true",
+                    help="also replay with large generated databases (needs MaxMind::DB::Writer)")
+    ap.add_argument("--ingest-budget", type=float, default=380,
                     help="seconds for the UDP ingest search (0: skip it)")
     args = ap.parse_args()
     flowdex = os.path.join(args.build, "collector", "flowdex")
@@ -68,6 +72,12 @@ def main():
     start = time.time()
     enrich = ["--geoip", args.geoip, "--asn", args.asn] if args.geoip and args.asn else None
     with tempfile.TemporaryDirectory() as tmp:
+        large = None
+        if args.large_dbs:
+            subprocess.run(["perl", os.path.join(HERE, "make_bench_mmdb.pl"), tmp, "200000"],
+                           check=True, timeout=300, stdout=subprocess.DEVNULL)
+            large = ["--geoip", os.path.join(tmp, "bench-city.mmdb"),
+                     "--asn", os.path.join(tmp, "bench-asn.mmdb")]
         rows = []
         for proto in protos:
             pcap = os.path.join(tmp, proto + ".pcap")
@@ -75,22 +85,23 @@ def main():
             dec = decode_only(bench, pcap)
             plain = replay(flowdex, pcap, [])
             rich = replay(flowdex, pcap, enrich) if enrich else None
-            rows.append((proto, recs, dec, plain, rich))
+            big = replay(flowdex, pcap, large) if large else None
+            rows.append((proto, recs, dec, plain, rich, big))
             print(f"# {proto}: {recs} records, decode {dec:.0f}/s, replay {plain}, "
-                  f"enriched {rich}", flush=True)
+                  f"enriched {rich}, large databases {big}", flush=True)
     print()
     print("Decode only (single thread) and full pipeline (`flowdex replay` to NDJSON on "
           "/dev/null), records/s")
     print("| protocol | records | decode only | replay, no enrichment | µs CPU/record | "
-          "replay, GeoIP+ASN | µs CPU/record | peak RSS |")
-    print("|---|---|---|---|---|---|---|---|")
-    for proto, recs, dec, plain, rich in rows:
+          "replay, GeoIP+ASN | µs CPU/record | replay, large DBs | µs CPU/record | peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for proto, recs, dec, plain, rich, big in rows:
         def cells(r):
             if r is None:
                 return "n/a | n/a"
             return f"{recs / r[0] / 1e3:,.0f} k | {(r[1] + r[2]) * 1e6 / recs:.2f}"
         print(f"| {proto} | {recs:,} | {dec / 1e6:.2f} M | {cells(plain)} | {cells(rich)} | "
-              f"{plain[3]:.0f} MiB |")
+              f"{cells(big)} | {max(r[3] for r in (plain, rich, big) if r):.0f} MiB |")
     sys.stdout.flush()
     if args.ingest_budget > 0:
         cmd = [sys.executable, os.path.join(HERE, "bench_ingest.py"), "--flowdex", flowdex,
