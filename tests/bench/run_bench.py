@@ -6,7 +6,9 @@
      with enrichment (GeoIP + ASN lookups, when MMDB files are given), wall and CPU time;
      with --large-dbs also with GeoIP + ASN databases of 200 000 networks each spread over
      IPv4 (make_bench_mmdb.pl), whose lookups walk the tree below /16 as real ones do;
-  3. UDP ingest: zero-loss rate search against pmacct and nfdump (bench_ingest.py).
+  3. UDP ingest: zero-loss rate search against pmacct and nfdump (bench_ingest.py);
+  4. where the cores go: CPU per record of the generator and of each flowdex thread at a
+     fixed send rate (thread_costs.py).
 Runs in under 10 minutes on a 2-core machine with the default budget.
 
   tests/bench/run_bench.py --build build-rel [--geoip CITY.mmdb --asn ASN.mmdb]
@@ -62,7 +64,7 @@ def main():
     ap.add_argument("--protocols", default="v5,v9,ipfix,sflow")
     ap.add_argument("--large-dbs", action="store_true",
                     help="also replay with large generated databases (needs MaxMind::DB::Writer)")
-    ap.add_argument("--ingest-budget", type=float, default=380,
+    ap.add_argument("--ingest-budget", type=float, default=350,
                     help="seconds for the UDP ingest search (0: skip it)")
     args = ap.parse_args()
     flowdex = os.path.join(args.build, "collector", "flowdex")
@@ -112,6 +114,13 @@ def main():
         print()
         sys.stdout.flush()
         subprocess.run(cmd, timeout=args.ingest_budget + 120)
+        cmd = [sys.executable, os.path.join(HERE, "thread_costs.py"), "--build", args.build,
+               "--protocols", args.protocols]
+        if enrich:
+            cmd += ["--geoip", args.geoip, "--asn", args.asn]
+        print()
+        sys.stdout.flush()
+        subprocess.run(cmd, timeout=300)
     print(f"\nbenchmarks: {time.time() - start:.0f} s in all")
     return 0
 
