@@ -65,23 +65,33 @@ struct check_test {
 
 #define TEST_LIST static const struct check_test check_tests_[] =
 
-/* Runs every test of TEST_LIST; prints a line per failed test and the closing line. */
+/* Runs the tests of a list; prints a line per failed test and the closing line, and returns
+ * the exit status (0: all passed). */
+static inline int check_run_(const struct check_test *t, size_t n)
+{
+    int passed = 0, failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        int before = check_failures_;
+        t[i].fn();
+        if (check_failures_ == before) {
+            passed++;
+        } else {
+            failed++;
+            fprintf(stderr, "FAIL %s\n", t[i].name);
+        }
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
+
+/* Runs every test of TEST_LIST (for a main that checks its preconditions first). */
+#define CHECK_RUN_ALL() check_run_(check_tests_, sizeof(check_tests_) / sizeof(check_tests_[0]))
+
+/* A main that runs every test of TEST_LIST. */
 #define CHECK_MAIN()                                                                        \
     int main(void)                                                                          \
     {                                                                                       \
-        int passed = 0, failed = 0;                                                         \
-        for (size_t i = 0; i < sizeof(check_tests_) / sizeof(check_tests_[0]); i++) {       \
-            int before = check_failures_;                                                   \
-            check_tests_[i].fn();                                                           \
-            if (check_failures_ == before) {                                                \
-                passed++;                                                                   \
-            } else {                                                                        \
-                failed++;                                                                   \
-                fprintf(stderr, "FAIL %s\n", check_tests_[i].name);                         \
-            }                                                                               \
-        }                                                                                   \
-        printf("%d passed, %d failed\n", passed, failed);                                   \
-        return failed == 0 ? 0 : 1;                                                         \
+        return CHECK_RUN_ALL();                                                             \
     }
 
 #endif

@@ -231,17 +231,5 @@ int main(void)
         printf("SKIP: test databases were not built (MaxMind::DB::Writer missing)\n");
         return 77;
     }
-    int passed = 0, failed = 0;
-    for (size_t i = 0; i < sizeof(check_tests_) / sizeof(check_tests_[0]); i++) {
-        int before = check_failures_;
-        check_tests_[i].fn();
-        if (check_failures_ == before) {
-            passed++;
-        } else {
-            failed++;
-            fprintf(stderr, "FAIL %s\n", check_tests_[i].name);
-        }
-    }
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return CHECK_RUN_ALL();
 }
