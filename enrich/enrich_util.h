@@ -12,8 +12,6 @@
 #include "cfg.h"
 #include "counters.h"
 #include "err.h"
-#include "lookup_cache.h"
-#include "mmdb_jump.h"
 
 /* Marks a live slot removed with reason and counts it in the worker's counters and in the
  * stage's own counter (may be NULL). */
@@ -70,25 +68,5 @@ int fdx_enrich_read_file(const char *path, size_t max_bytes, char **out, size_t 
 
 /* True for multicast addresses (224.0.0.0/4, ff00::/8). */
 bool fdx_addr_is_multicast(const struct fdx_addr *a);
-
-/* How many records ahead a stage prefetches its cache sets (fdx_enrich_prefetch). */
-#define FDX_ENRICH_PREFETCH_AHEAD 8
-
-/* Prefetches the cache sets of the addresses of record i + FDX_ENRICH_PREFETCH_AHEAD, those
- * of them that the jump table (NULL: none) does not answer (their lookup needs the cache). */
-static inline void fdx_enrich_prefetch(const struct fdx_lcache *c, const struct fdx_mmdb_jump *j,
-                                       const struct fdx_batch *b, uint32_t i)
-{
-    uint32_t k = i + FDX_ENRICH_PREFETCH_AHEAD;
-    if (k < b->n) {
-        const struct fdx_flow *f = &b->slot[k].flow;
-        if (j == NULL || fdx_mmdb_jump_get(j, &f->src) == FDX_JUMP_DEEPER) {
-            fdx_lcache_prefetch(c, &f->src);
-        }
-        if (j == NULL || fdx_mmdb_jump_get(j, &f->dst) == FDX_JUMP_DEEPER) {
-            fdx_lcache_prefetch(c, &f->dst);
-        }
-    }
-}
 
 #endif

@@ -1,5 +1,5 @@
-/* The geoip stage. One MMDB handle set per worker instance; reload opens the new files
- * first and keeps the old ones when that fails. */
+/* The geoip stage. One MMDB handle set and resolver per worker instance; reload opens the new
+ * files first and keeps the old ones when that fails. */
 #include "geoip.h"
 
 #include <errno.h>
@@ -12,16 +12,11 @@
 
 #include "enrich_util.h"
 #include "intern.h"
-#include "lookup_cache.h"
-#include "mmdb_jump.h"
 #include "mmdb_lookup.h"
-#include "mmdb_walk.h"
+#include "mmdb_resolver.h"
 
 #define CUSTOM_MAX 8
 #define PATH_KEYS 8
-/* Records held by the record cache: what one database record says, so that it is decoded
- * once for all the addresses it answers. */
-#define RECORD_CACHE_ENTRIES 4096
 
 struct geoip_conf {
     char *database;
@@ -51,15 +46,13 @@ struct custom {
     char *src_field, *dst_field; /* NULL: not written for that side */
 };
 
-/* Everything reload replaces. */
+/* Everything reload replaces (allocated: the resolver keeps the address of db). */
 struct geo_state {
     MMDB_s db;
     bool is_open;
-    /* Answers for whole /16s of db; NULL with custom mappings (their databases' blocks
-     * differ, so every address is looked up in all of them). */
-    struct fdx_mmdb_jump *jump;
-    struct fdx_mmdb_tree tree; /* walks for the addresses the jump table leaves */
-    bool walk;                 /* false with custom mappings or a tree not understood */
+    /* With custom mappings every address is looked up in all the databases through the
+     * library (their networks differ): no jump table or walks. */
+    struct fdx_mmdb_resolver *res;
     char *lang;
     unsigned ncustom;
     struct custom custom[CUSTOM_MAX];
@@ -73,23 +66,23 @@ struct geo_val {
 };
 
 struct geoip {
-    struct geo_state st;
-    struct fdx_lcache *cache;   /* by address */
-    struct fdx_lcache *records; /* by database record, for jump table answers */
-    uint64_t cache_entries;
+    struct geo_state *st;
     struct fdx_intern *strings;
-    uint32_t intern_gen; /* intern table generation the cached ids belong to */
+    struct fdx_intern *batch_strings; /* the batch's table, while a batch is processed */
+    uint32_t intern_gen;              /* intern table generation the cached ids belong to */
     unsigned worker;
     fdx_counter found, not_found, multicast;
-    fdx_counter by_jump; /* addresses answered by the jump table */
 };
 
-static void state_fini(struct geo_state *st)
+static void state_free(struct geo_state *st)
 {
+    if (st == NULL) {
+        return;
+    }
+    fdx_mmdb_resolver_free(st->res);
     if (st->is_open) {
         MMDB_close(&st->db);
     }
-    fdx_mmdb_jump_free(st->jump);
     for (unsigned i = 0; i < st->ncustom; i++) {
         MMDB_close(&st->custom[i].db);
         free(st->custom[i].path_buf);
@@ -97,7 +90,7 @@ static void state_fini(struct geo_state *st)
         free(st->custom[i].dst_field);
     }
     free(st->lang);
-    memset(st, 0, sizeof(*st));
+    free(st);
 }
 
 static const char *jstr(struct json_object *o, const char *key)
@@ -139,97 +132,77 @@ static int custom_build(struct custom *c, struct json_object *o, unsigned idx,
     return fdx_mmdb_open(&c->db, what, db, err);
 }
 
-static int state_build(struct geo_state *st, const struct geoip_conf *c, struct fdx_err *err)
+static const struct fdx_mmdb_resolver_ops geoip_resolver_ops;
+
+/* Opens the databases of c, with their resolver for stage g; NULL with err set on failure. */
+static struct geo_state *state_build(struct geoip *g, const struct geoip_conf *c,
+                                     struct fdx_err *err)
 {
-    memset(st, 0, sizeof(*st));
-    int rc = fdx_mmdb_open(&st->db, "geoip", c->database, err);
-    if (rc != 0) {
-        return rc;
+    struct geo_state *st = calloc(1, sizeof(*st));
+    if (st == NULL) {
+        fdx_err_set(err, "geoip: out of memory");
+        return NULL;
+    }
+    if (fdx_mmdb_open(&st->db, "geoip", c->database, err) != 0) {
+        free(st);
+        return NULL;
     }
     st->is_open = true;
     st->lang = strdup(c->language);
     if (st->lang == NULL) {
-        state_fini(st);
-        return -ENOMEM;
+        fdx_err_set(err, "geoip: out of memory");
+        state_free(st);
+        return NULL;
     }
     if (c->custom != NULL && !json_object_is_type(c->custom, json_type_array)) {
         fdx_err_set(err, "config: \"geoip.custom\": expected an array of objects");
-        state_fini(st);
-        return -EINVAL;
+        state_free(st);
+        return NULL;
     }
     size_t n = c->custom ? json_object_array_length(c->custom) : 0;
     if (n > CUSTOM_MAX) {
         fdx_err_set(err, "config: \"geoip.custom\": %zu mappings (at most %d)", n, CUSTOM_MAX);
-        state_fini(st);
-        return -EINVAL;
+        state_free(st);
+        return NULL;
     }
     for (size_t i = 0; i < n; i++) {
         struct custom *cu = &st->custom[i];
-        rc = custom_build(cu, json_object_array_get_idx(c->custom, i), (unsigned)i, err);
+        int rc = custom_build(cu, json_object_array_get_idx(c->custom, i), (unsigned)i, err);
         if (rc != 0) {
             /* The failed one owns what it allocated but has no open database. */
             free(cu->path_buf);
             free(cu->src_field);
             free(cu->dst_field);
             memset(cu, 0, sizeof(*cu));
-            state_fini(st);
-            return rc;
+            if (rc == -ENOMEM) {
+                fdx_err_set(err, "geoip: out of memory");
+            }
+            state_free(st);
+            return NULL;
         }
         st->ncustom = (unsigned)i + 1;
     }
-    if (n == 0 && (st->jump = fdx_mmdb_jump_new(&st->db)) == NULL) {
-        fdx_err_set(err, "geoip: out of memory for the jump table");
-        state_fini(st);
-        return -ENOMEM;
-    }
-    st->walk = n == 0 && fdx_mmdb_tree_init(&st->tree, &st->db);
-    return 0;
-}
-
-/* Address and network levels; the value size depends on the number of custom mappings. */
-static struct fdx_lcache *cache_new(uint64_t entries, unsigned ncustom)
-{
-    size_t value_size = sizeof(struct geo_val) + ncustom * sizeof(uint32_t);
-    struct fdx_lcache *c = fdx_lcache_new(entries, value_size);
-    if (c != NULL && fdx_lcache_enable_networks(c) != 0) {
-        fdx_lcache_free(c);
-        c = NULL;
-    }
-    return c;
-}
-
-static void *geoip_init(const void *conf, const struct fdx_stage_env *env, struct fdx_err *err)
-{
-    const struct geoip_conf *c = conf;
-    struct geoip *g = calloc(1, sizeof(*g));
-    if (g == NULL) {
-        return NULL;
-    }
-    if (state_build(&g->st, c, err) != 0) {
-        free(g);
-        return NULL;
-    }
-    g->cache_entries = c->cache_entries;
-    g->cache = cache_new(c->cache_entries, g->st.ncustom);
-    g->records = fdx_lcache_new(RECORD_CACHE_ENTRIES, sizeof(struct geo_val));
-    if (g->cache == NULL || g->records == NULL) {
-        state_fini(&g->st);
-        fdx_lcache_free(g->cache);
-        fdx_lcache_free(g->records);
-        free(g);
+    /* A value holds an interned id per custom mapping. */
+    st->res = fdx_mmdb_resolver_new(n == 0 ? &st->db : NULL, c->cache_entries,
+                                    sizeof(struct geo_val) + n * sizeof(uint32_t),
+                                    &geoip_resolver_ops, g);
+    if (st->res == NULL) {
         fdx_err_set(err, "geoip: out of memory for the cache");
+        state_free(st);
         return NULL;
     }
-    g->strings = env->strings;
-    g->worker = env->worker_id;
-    return g;
+    return st;
 }
 
-/* Fills v (zeroed) from the City/Country database's record e. */
-static void fill(const struct geoip *g, struct fdx_intern *st, MMDB_entry_s *e,
-                 struct geo_val *v)
+/* Fills a value (zeroed) from the City/Country database's record e (NULL: none). */
+static void fill(void *self, MMDB_entry_s *e, void *value)
 {
-    const char *lang = g->st.lang;
+    const struct geoip *g = self;
+    struct geo_val *v = value;
+    if (e == NULL) {
+        return;
+    }
+    const char *lang = g->st->lang;
     const char *iso[] = {"country", "iso_code", NULL};
     const char *riso[] = {"registered_country", "iso_code", NULL};
     const char *cname[] = {"country", "names", lang, NULL};
@@ -239,106 +212,47 @@ static void fill(const struct geoip *g, struct fdx_intern *st, MMDB_entry_s *e,
     const char *region[] = {"subdivisions", "0", "names", lang, NULL};
     const char *lat[] = {"location", "latitude", NULL};
     const char *lon[] = {"location", "longitude", NULL};
-    v->geo.country_iso = fdx_mmdb_str(e, st, iso);
-    v->geo.country_name = fdx_mmdb_str(e, st, cname);
+    v->geo.country_iso = fdx_mmdb_str(e, g->batch_strings, iso);
+    v->geo.country_name = fdx_mmdb_str(e, g->batch_strings, cname);
     if (v->geo.country_iso == 0) {
-        v->geo.country_iso = fdx_mmdb_str(e, st, riso);
-        v->geo.country_name = fdx_mmdb_str(e, st, rname);
+        v->geo.country_iso = fdx_mmdb_str(e, g->batch_strings, riso);
+        v->geo.country_name = fdx_mmdb_str(e, g->batch_strings, rname);
     }
-    v->geo.continent_code = fdx_mmdb_str(e, st, cont);
-    v->geo.city_name = fdx_mmdb_str(e, st, city);
-    v->geo.region_name = fdx_mmdb_str(e, st, region);
+    v->geo.continent_code = fdx_mmdb_str(e, g->batch_strings, cont);
+    v->geo.city_name = fdx_mmdb_str(e, g->batch_strings, city);
+    v->geo.region_name = fdx_mmdb_str(e, g->batch_strings, region);
     v->geo.has_location = fdx_mmdb_num(e, lat, &v->geo.lat) &&
                           fdx_mmdb_num(e, lon, &v->geo.lon);
     v->found = v->geo.country_iso != 0 || v->geo.continent_code != 0 ||
                v->geo.has_location;
 }
 
-/* Fills v from the databases; returns the prefix length of the network around a for which
- * every database consulted gives the same answer (the longest of their networks). */
-static unsigned lookup(struct geoip *g, struct fdx_intern *st, const struct fdx_addr *a,
-                       struct geo_val *v)
+/* Fills a value from the databases through the library; returns the prefix length of the
+ * network around a for which every database consulted gives the same answer (the longest of
+ * their networks). */
+static unsigned library(void *self, const struct fdx_addr *a, void *value)
 {
+    struct geoip *g = self;
+    struct geo_val *v = value;
     MMDB_entry_s e;
     unsigned prefix, longest;
-    if (fdx_mmdb_find(&g->st.db, a, &e, &longest)) {
-        fill(g, st, &e, v);
+    if (fdx_mmdb_find(&g->st->db, a, &e, &longest)) {
+        fill(g, &e, v);
     }
-    for (unsigned i = 0; i < g->st.ncustom; i++) {
-        struct custom *c = &g->st.custom[i];
+    for (unsigned i = 0; i < g->st->ncustom; i++) {
+        struct custom *c = &g->st->custom[i];
         if (fdx_mmdb_find(&c->db, a, &e, &prefix)) {
-            v->custom[i] = fdx_mmdb_str(&e, st, c->keys);
+            v->custom[i] = fdx_mmdb_str(&e, g->batch_strings, c->keys);
         }
         longest = prefix > longest ? prefix : longest;
     }
     return longest;
 }
 
-/* What a database answer says (a jump table or walk answer other than FDX_JUMP_DEEPER),
- * from the record cache. */
-static const struct geo_val *record_value(struct geoip *g, struct fdx_intern *st,
-                                          uint32_t answer)
+static void apply(void *self, struct fdx_slot *s, bool src, const void *value)
 {
-    static const struct geo_val none = {.found = false};
-    if (answer == FDX_JUMP_EMPTY) {
-        return &none;
-    }
-    struct fdx_addr key = fdx_mmdb_jump_key(answer);
-    struct geo_val *v = fdx_lcache_get(g->records, &key);
-    if (v == NULL) {
-        MMDB_entry_s e = fdx_mmdb_jump_entry(&g->st.db, answer);
-        v = fdx_lcache_put(g->records, &key);
-        fill(g, st, &e, v);
-    }
-    return v;
-}
-
-/* Looks a up with the library (and the custom databases) and caches the answer. */
-static const struct geo_val *lookup_library(struct geoip *g, struct fdx_intern *st,
-                                            const struct fdx_addr *a)
-{
-    struct geo_val *v = fdx_lcache_put(g->cache, a);
-    fdx_lcache_share(g->cache, a, v, lookup(g, st, a, v));
-    return v;
-}
-
-/* The answer when it is at hand (jump table, caches, or the library when walks are off);
- * NULL when the address is to be walked. */
-static const struct geo_val *lookup_now(struct geoip *g, struct fdx_intern *st,
-                                        const struct fdx_addr *a)
-{
-    if (g->st.jump != NULL) {
-        uint32_t answer = fdx_mmdb_jump_get(g->st.jump, a);
-        if (answer != FDX_JUMP_DEEPER) {
-            fdx_counter_add(&g->by_jump, 1);
-            return record_value(g, st, answer);
-        }
-    }
-    const struct geo_val *v = fdx_lcache_get(g->cache, a);
-    if (v != NULL || g->st.walk) {
-        return v;
-    }
-    return lookup_library(g, st, a);
-}
-
-/* Caches a walked answer for a (the library's when the walk met a broken path). */
-static const struct geo_val *store_walked(struct geoip *g, struct fdx_intern *st,
-                                          const struct fdx_addr *a, uint32_t answer,
-                                          unsigned prefix)
-{
-    if (answer == FDX_JUMP_DEEPER) {
-        return lookup_library(g, st, a);
-    }
-    const struct geo_val *r = record_value(g, st, answer);
-    struct geo_val *v = fdx_lcache_put(g->cache, a);
-    *v = *r; /* no custom mappings when walking: the value is the struct alone */
-    fdx_lcache_share(g->cache, a, v, prefix);
-    return v;
-}
-
-static void apply(struct geoip *g, struct fdx_intern *st, struct fdx_slot *s, bool src,
-                  const struct geo_val *v)
-{
+    struct geoip *g = self;
+    const struct geo_val *v = value;
     struct fdx_geo *out = src ? &s->enr.src_geo : &s->enr.dst_geo;
     if (v->found) {
         *out = v->geo;
@@ -347,29 +261,38 @@ static void apply(struct geoip *g, struct fdx_intern *st, struct fdx_slot *s, bo
     } else {
         fdx_counter_add(&g->not_found, 1);
     }
-    for (unsigned i = 0; i < g->st.ncustom; i++) {
-        const char *field = src ? g->st.custom[i].src_field : g->st.custom[i].dst_field;
+    for (unsigned i = 0; i < g->st->ncustom; i++) {
+        const char *field = src ? g->st->custom[i].src_field : g->st->custom[i].dst_field;
         if (field != NULL && v->custom[i] != 0) {
-            fdx_enr_label_set(&s->enr, fdx_intern_get(st, field, strlen(field)), v->custom[i]);
+            uint32_t key = fdx_intern_get(g->batch_strings, field, strlen(field));
+            fdx_enr_label_set(&s->enr, key, v->custom[i]);
         }
     }
 }
 
-/* Walks the queued addresses together and applies their answers. */
-static void flush(struct geoip *g, struct fdx_intern *st, struct fdx_mmdb_queue *q)
+static const struct fdx_mmdb_resolver_ops geoip_resolver_ops = {
+    .fill = fill,
+    .library = library,
+    .apply = apply,
+};
+
+static void *geoip_init(const void *conf, const struct fdx_stage_env *env, struct fdx_err *err)
 {
-    uint32_t answer[FDX_MMDB_LANES];
-    unsigned prefix[FDX_MMDB_LANES];
-    fdx_mmdb_tree_find(&g->st.tree, q->addr, q->n, answer, prefix);
-    for (unsigned k = 0; k < q->n; k++) {
-        apply(g, st, q->slot[k], q->src[k],
-              store_walked(g, st, q->addr[k], answer[k], prefix[k]));
+    struct geoip *g = calloc(1, sizeof(*g));
+    if (g == NULL) {
+        return NULL;
     }
-    q->n = 0;
+    g->st = state_build(g, conf, err);
+    if (g->st == NULL) {
+        free(g);
+        return NULL;
+    }
+    g->strings = env->strings;
+    g->worker = env->worker_id;
+    return g;
 }
 
-static void enrich_side(struct geoip *g, struct fdx_intern *st, struct fdx_slot *s, bool src,
-                        struct fdx_mmdb_queue *q)
+static void enrich_side(struct geoip *g, struct fdx_slot *s, bool src)
 {
     const struct fdx_addr *a = src ? &s->flow.src : &s->flow.dst;
     if (fdx_addr_is_multicast(a)) {
@@ -380,18 +303,9 @@ static void enrich_side(struct geoip *g, struct fdx_intern *st, struct fdx_slot 
         fdx_counter_add(&g->multicast, 1);
         return;
     }
-    const struct geo_val *v = lookup_now(g, st, a);
-    if (v != NULL) {
-        apply(g, st, s, src, v);
-        return;
-    }
-    q->addr[q->n] = a;
-    q->slot[q->n] = s;
-    q->src[q->n] = src;
-    if (++q->n == FDX_MMDB_LANES) {
-        flush(g, st, q);
-    }
+    fdx_mmdb_resolve(g->st->res, s, src);
 }
+
 static void geoip_process(void *self, struct fdx_batch *batch)
 {
     struct geoip *g = self;
@@ -402,50 +316,34 @@ static void geoip_process(void *self, struct fdx_batch *batch)
     }
     /* Cached results hold intern ids: forget them when the table was cleared. */
     if (stale) {
-        fdx_lcache_clear(g->cache);
-        fdx_lcache_clear(g->records);
+        fdx_mmdb_resolver_clear(g->st->res);
     }
-    struct fdx_mmdb_queue q = {.n = 0};
+    g->batch_strings = st;
     for (uint32_t i = 0; i < batch->n; i++) {
         struct fdx_slot *s = &batch->slot[i];
-        fdx_enrich_prefetch(g->cache, g->st.jump, batch, i);
+        fdx_mmdb_resolver_prefetch(g->st->res, batch, i);
         if (s->dropped || s->flow.kind != FDX_KIND_FLOW) {
             continue;
         }
         if (fdx_flow_has(&s->flow, FDX_F_SRC_ADDR)) {
-            enrich_side(g, st, s, true, &q);
+            enrich_side(g, s, true);
         }
         if (fdx_flow_has(&s->flow, FDX_F_DST_ADDR)) {
-            enrich_side(g, st, s, false, &q);
+            enrich_side(g, s, false);
         }
     }
-    if (q.n > 0) {
-        flush(g, st, &q);
-    }
+    fdx_mmdb_resolver_flush(g->st->res);
 }
 
 static int geoip_reload(void *self, const void *conf, struct fdx_err *err)
 {
     struct geoip *g = self;
-    const struct geoip_conf *c = conf;
-    struct geo_state ns;
-    int rc = state_build(&ns, c, err);
-    if (rc != 0) {
-        return rc;
+    struct geo_state *ns = state_build(g, conf, err);
+    if (ns == NULL) {
+        return -EINVAL;
     }
-    /* The value size depends on the number of custom mappings: a new cache. */
-    struct fdx_lcache *nc = cache_new(c->cache_entries, ns.ncustom);
-    if (nc == NULL) {
-        state_fini(&ns);
-        fdx_err_set(err, "geoip: out of memory for the cache");
-        return -ENOMEM;
-    }
-    state_fini(&g->st);
+    state_free(g->st);
     g->st = ns;
-    fdx_lcache_free(g->cache);
-    g->cache = nc;
-    g->cache_entries = c->cache_entries;
-    fdx_lcache_clear(g->records);
     return 0;
 }
 
@@ -461,23 +359,14 @@ static void geoip_stats(const void *self, struct fdx_metrics *m)
         snprintf(labels, sizeof(labels), "result=\"%s\",worker=\"%u\"", names[i], g->worker);
         fdx_metrics_sample(m, "flowdex_geoip_lookups_total", labels, fdx_counter_get(vals[i]));
     }
-    fdx_metrics_family(m, "flowdex_geoip_cache_total", "counter",
-                       "Lookup cache hits and misses per stage, and addresses whose /16 the database answers as a whole (block)");
-    snprintf(labels, sizeof(labels), "stage=\"geoip\",result=\"hit\",worker=\"%u\"", g->worker);
-    fdx_metrics_sample(m, "flowdex_geoip_cache_total", labels, fdx_lcache_hits(g->cache));
-    snprintf(labels, sizeof(labels), "stage=\"geoip\",result=\"miss\",worker=\"%u\"", g->worker);
-    fdx_metrics_sample(m, "flowdex_geoip_cache_total", labels, fdx_lcache_misses(g->cache));
-    snprintf(labels, sizeof(labels), "stage=\"geoip\",result=\"block\",worker=\"%u\"", g->worker);
-    fdx_metrics_sample(m, "flowdex_geoip_cache_total", labels, fdx_counter_get(&g->by_jump));
+    fdx_mmdb_resolver_stats(g->st->res, m, "flowdex_geoip_cache_total", "geoip", g->worker);
 }
 
 static void geoip_free(void *self)
 {
     struct geoip *g = self;
     if (g != NULL) {
-        state_fini(&g->st);
-        fdx_lcache_free(g->cache);
-        fdx_lcache_free(g->records);
+        state_free(g->st);
         free(g);
     }
 }
