@@ -71,8 +71,8 @@ static enum fdx_doc_group label_group(const char *key)
 }
 
 /* Labels of group g, sorted by key. */
-static void put_labels(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
-                       enum fdx_doc_group g)
+static void put_labels_sorted(struct fdx_jw *w, const struct fdx_slot *s,
+                              const struct fdx_intern *st, enum fdx_doc_group g)
 {
     const char *key[FDX_ENR_LABELS_MAX];
     uint32_t val[FDX_ENR_LABELS_MAX];
@@ -93,6 +93,14 @@ static void put_labels(struct fdx_jw *w, const struct fdx_slot *s, const struct 
     }
     for (unsigned i = 0; i < n; i++) {
         put_label(w, key[i], st, val[i]);
+    }
+}
+
+static inline void put_labels(struct fdx_jw *w, const struct fdx_slot *s,
+                              const struct fdx_intern *st, enum fdx_doc_group g)
+{
+    if (s->enr.nlabels != 0) { /* most records have none: no sorting set up per group */
+        put_labels_sorted(w, s, st, g);
     }
 }
 
@@ -202,7 +210,9 @@ void fdx_document_enrich_ecs(struct fdx_jw *w, const struct fdx_slot *s,
         break;
     case FDX_DOC_NETWORK:
         if (has(s, FDX_E_COMMUNITY_ID)) {
-            fdx_jwk_cstr(w, FDX_KEY(network_community_id), s->enr.community_id);
+            /* "1:" + base64: nothing to escape */
+            fdx_jwk_lit(w, FDX_KEY(network_community_id), s->enr.community_id,
+                        strlen(s->enr.community_id));
         }
         put_labels(w, s, strings, g);
         break;
@@ -266,7 +276,7 @@ void fdx_document_enrich_pmacct(struct fdx_jw *w, const struct fdx_slot *s,
     pmacct_side(w, s, strings, true);
     pmacct_side(w, s, strings, false);
     if (has(s, FDX_E_COMMUNITY_ID)) {
-        fdx_jwk_cstr(w, FDX_KEY(pm_community_id), e->community_id);
+        fdx_jwk_lit(w, FDX_KEY(pm_community_id), e->community_id, strlen(e->community_id));
     }
     if (has(s, FDX_E_SENSOR)) {
         put_str(w, FDX_KEY(pm_sensor), strings, e->sensor);

@@ -9,41 +9,38 @@
 #include <string.h>
 #include <time.h>
 
-const struct fdx_jw_obj fdx_jw_root = FDX_JW_OBJ_INIT(NULL, "");
+const struct fdx_jw_obj fdx_jw_root = {NULL, "", 0, 0, ""};
 
-static inline void put(struct fdx_jw *w, const char *s, size_t n)
-{
-    struct fdx_buf *b = w->b;
-    if (FDX_LIKELY(w->err == 0 && b->cap - b->len >= n)) { /* room reserved: no call */
-        memcpy(b->p + b->len, s, n);
-        b->len += n;
-    } else if (w->err == 0) {
-        w->err = fdx_buf_append(b, s, n);
-    }
-}
-
-/* Room for n more bytes at the end of the buffer, or NULL after an error. */
+/* Room for n more bytes at the end of the buffer, or NULL after an error (the first one is
+ * kept; the fast bound then fails every check). */
 static inline char *room(struct fdx_jw *w, size_t n)
 {
     struct fdx_buf *b = w->b;
-    if (FDX_UNLIKELY(b->cap - b->len < n || w->err != 0)) {
+    if (FDX_UNLIKELY(b->len + n > w->fast_cap)) {
         if (w->err == 0) {
             w->err = fdx_buf_reserve(b, n);
         }
         if (w->err != 0) {
+            w->fast_cap = 0;
             return NULL;
         }
+        w->fast_cap = b->cap;
     }
     return b->p + b->len;
 }
 
-/* The value written in place ends at end. */
-static inline void done(struct fdx_jw *w, char *end)
+static inline void put(struct fdx_jw *w, const char *s, size_t n)
 {
-    w->b->len = (size_t)(end - w->b->p);
+    char *p = room(w, n);
+    if (p != NULL) {
+        memcpy(p, s, n);
+        w->b->len += n;
+    }
 }
 
-static const char digits2[201] = "00010203040506070809"
+#define done fdx_jw_done
+
+const char fdx_jw_digits2[201] = "00010203040506070809"
                                  "10111213141516171819"
                                  "20212223242526272829"
                                  "30313233343536373839"
@@ -54,49 +51,9 @@ static const char digits2[201] = "00010203040506070809"
                                  "80818283848586878889"
                                  "90919293949596979899";
 
-static inline unsigned u64_digits(uint64_t v)
-{
-    unsigned n = 1;
-    for (;;) {
-        if (v < 10) {
-            return n;
-        }
-        if (v < 100) {
-            return n + 1;
-        }
-        if (v < 1000) {
-            return n + 2;
-        }
-        if (v < 10000) {
-            return n + 3;
-        }
-        v /= 10000;
-        n += 4;
-    }
-}
-
-/* Decimal text of v at out, two digits at a time from the end; returns the length. */
-static inline size_t put_u64(char *out, uint64_t v)
-{
-    unsigned n = u64_digits(v);
-    char *p = out + n;
-    while (v >= 100) {
-        unsigned r = (unsigned)(v % 100);
-        v /= 100;
-        p -= 2;
-        memcpy(p, digits2 + 2 * r, 2);
-    }
-    if (v >= 10) {
-        memcpy(p - 2, digits2 + 2 * v, 2);
-    } else {
-        p[-1] = (char)('0' + v);
-    }
-    return n;
-}
-
 size_t fdx_fmt_u64(char *out, uint64_t v)
 {
-    return put_u64(out, v);
+    return fdx_jw_put_u64(out, v);
 }
 
 /* Decimal text of each byte value followed by '.' (the unused bytes are NUL). */
@@ -142,7 +99,7 @@ size_t fdx_fmt_addr(char *out, const struct fdx_addr *a)
 
 static void put2(char *p, unsigned v)
 {
-    memcpy(p, digits2 + 2 * v, 2);
+    memcpy(p, fdx_jw_digits2 + 2 * v, 2);
 }
 
 /* Civil date from days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm), so
@@ -227,6 +184,26 @@ size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, 
     return n;
 }
 
+/* The RFC 3339 form of the last times formatted on this thread, direct-mapped by the
+ * millisecond: a datagram's records share their start, end, export and receive times. */
+#define MS_CACHE 16
+static _Thread_local struct {
+    int64_t ms;
+    uint8_t len; /* 0: empty */
+    char text[31];
+} ms_cache[MS_CACHE];
+
+size_t fdx_fmt_rfc3339(char *out, int64_t epoch_ms)
+{
+    unsigned slot = (unsigned)((uint64_t)epoch_ms % MS_CACHE);
+    if (FDX_UNLIKELY(ms_cache[slot].ms != epoch_ms || ms_cache[slot].len == 0)) {
+        ms_cache[slot].len = (uint8_t)fdx_fmt_datetime(ms_cache[slot].text, epoch_ms, 'T', 3, true);
+        ms_cache[slot].ms = epoch_ms;
+    }
+    memcpy(out, ms_cache[slot].text, 24); /* the form's length */
+    return 24;
+}
+
 /* 1 for the bytes a JSON string cannot hold as they are. */
 static const uint8_t needs_escape[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* control characters */
@@ -291,20 +268,33 @@ void fdx_json_escape(struct fdx_buf *b, const char *s, size_t len, int *err)
 void fdx_jw_begin(struct fdx_jw *w, struct fdx_buf *b)
 {
     w->b = b;
+    w->fast_cap = b->cap;
     w->err = 0;
     w->depth = 0;
-    w->first[0] = true;
+    w->first = true;
     w->open_len = 0;
     w->open_stale = false;
     w->obj[0] = &fdx_jw_root;
+    w->cur = &fdx_jw_root;
     put(w, "{", 1);
 }
 
 static void close_to(struct fdx_jw *w, unsigned depth)
 {
-    while (w->depth > depth) {
-        put(w, "}", 1);
-        w->depth--;
+    if (w->depth > depth) {
+        unsigned n = w->depth - depth;
+        struct fdx_buf *b = w->b;
+        if (FDX_LIKELY(b->len + FDX_JW_DEPTH <= w->fast_cap)) {
+            memset(b->p + b->len, '}', FDX_JW_DEPTH); /* fixed size; the rest is overwritten */
+            b->len += n;
+            w->depth = depth;
+        }
+        while (w->depth > depth) { /* one at a time near the bound, as far as they fit */
+            put(w, "}", 1);
+            w->depth--;
+        }
+        w->first = false; /* the parent holds the closed object */
+        w->cur = w->obj[depth];
     }
     w->open_len = depth > 0 ? w->seg_end[depth - 1] : 0;
 }
@@ -323,10 +313,10 @@ static void member_name(struct fdx_jw *w, const char *name, size_t len)
     if (p == NULL) {
         return;
     }
-    if (!w->first[w->depth]) {
+    if (!w->first) {
         *p++ = ',';
     }
-    w->first[w->depth] = false;
+    w->first = false;
     *p++ = '"';
     memcpy(p, name, len);
     p += len;
@@ -364,8 +354,9 @@ static void open_parent(struct fdx_jw *w, const char *k, size_t parent_len)
         memcpy(w->open + at, k + at, len + 1);
         at += len + 1;
         w->seg_end[w->depth++] = (uint8_t)at;
-        w->first[w->depth] = true;
+        w->first = true;
         w->obj[w->depth] = NULL;
+        w->cur = NULL;
     }
     w->open_len = parent_len;
 }
@@ -386,37 +377,49 @@ static char *key(struct fdx_jw *w, const char *k, size_t vmax)
     return room(w, vmax);
 }
 
-/* Opens schema object o, a child of the open object: ,"name":{ in one step. The open path's
- * text is written only when a dotted key needs it (sync_open). */
+/* Opens schema object o, a child of the open object: its ,"name":{ in one step. The open
+ * path's text is written only when a dotted key needs it (sync_open). */
 static void open_child(struct fdx_jw *w, const struct fdx_jw_obj *o)
 {
-    size_t at = o->parent->path_len;
-    size_t len = (size_t)o->path_len - at - 1;
     FDX_ASSERT(w->depth < FDX_JW_DEPTH && o->path_len < FDX_JW_PATH_MAX);
-    char *p = room(w, len + 5);
+    char *p = room(w, o->frag_len);
     if (p == NULL) {
         return;
     }
-    if (!w->first[w->depth]) {
-        *p++ = ',';
+    size_t skip = w->first; /* no ',' before the first member */
+    if (FDX_LIKELY(w->b->cap - w->b->len >= FDX_JW_OBJ_FRAG_MAX)) {
+        memcpy(p, o->frag + skip, FDX_JW_OBJ_FRAG_MAX - 1); /* fixed size, as kkey */
+    } else {
+        memcpy(p, o->frag + skip, o->frag_len - skip);
     }
-    w->first[w->depth] = false;
-    *p++ = '"';
-    memcpy(p, o->path + at, len);
-    p += len;
-    memcpy(p, "\":{", 3);
-    done(w, p + 3);
+    done(w, p + o->frag_len - skip);
     w->seg_end[w->depth++] = o->path_len;
-    w->first[w->depth] = true;
+    w->first = true;
     w->obj[w->depth] = o;
+    w->cur = o;
     w->open_len = o->path_len;
     w->open_stale = true;
 }
 
-/* Makes o the open object. When every open object is a schema object this is pointer work:
- * close up to the deepest common ancestor, open the rest. Objects a dotted key opened are
- * compared by path. */
-static void enter(struct fdx_jw *w, const struct fdx_jw_obj *o)
+/* Makes o the open object when a dotted key opened one of the open levels: compared by
+ * path, then the levels are known as o's chain. */
+static void enter_by_path(struct fdx_jw *w, const struct fdx_jw_obj *o)
+{
+    sync_open(w);
+    if (o->path_len != w->open_len || memcmp(o->path, w->open, o->path_len) != 0) {
+        open_parent(w, o->path, o->path_len);
+    }
+    unsigned d = w->depth;
+    for (const struct fdx_jw_obj *p = o; p != NULL && d > 0; p = p->parent) {
+        w->obj[d--] = p;
+    }
+    w->cur = w->obj[w->depth];
+}
+
+/* Makes o the open object: close up to the deepest common ancestor, open the rest. Objects
+ * a dotted key opened are compared by path. */
+__attribute__((noinline)) static void enter_general(struct fdx_jw *w,
+                                                    const struct fdx_jw_obj *o)
 {
     const struct fdx_jw_obj *chain[FDX_JW_DEPTH + 1];
     unsigned n = 0; /* chain[n - 1] = o, chain[0] = a child of the root */
@@ -428,15 +431,7 @@ static void enter(struct fdx_jw *w, const struct fdx_jw_obj *o)
         common++;
     }
     if (common < w->depth && w->obj[common + 1] == NULL) {
-        /* A dotted key opened this level: compare by path. */
-        sync_open(w);
-        if (o->path_len != w->open_len || memcmp(o->path, w->open, o->path_len) != 0) {
-            open_parent(w, o->path, o->path_len);
-        }
-        unsigned d = w->depth;
-        for (const struct fdx_jw_obj *p = o; p != NULL && d > 0; p = p->parent) {
-            w->obj[d--] = p;
-        }
+        enter_by_path(w, o);
         return;
     }
     close_to(w, common);
@@ -445,28 +440,47 @@ static void enter(struct fdx_jw *w, const struct fdx_jw_obj *o)
     }
 }
 
-/* The precompiled-key step: name and room for vmax bytes of value in one reservation. */
-static inline char *kkey(struct fdx_jw *w, const struct fdx_jw_key *k, size_t vmax)
+/* Makes o the open object. The moves a schema table makes (into a child, to a sibling, back
+ * to the parent) are pointer comparisons when the open object is a schema object (then so
+ * are its ancestors: a dotted key opens objects only above the schema objects). */
+void fdx_jw_enter(struct fdx_jw *w, const struct fdx_jw_obj *o)
 {
-    if (FDX_UNLIKELY(w->obj[w->depth] != k->parent)) {
-        enter(w, k->parent);
+    const struct fdx_jw_obj *cur = w->cur;
+    unsigned d = w->depth;
+    if (cur != NULL && o->parent != NULL) {
+        if (o->parent == cur) {
+            open_child(w, o);
+            return;
+        }
+        if (d > 0 && o->parent == w->obj[d - 1]) {
+            close_to(w, d - 1);
+            open_child(w, o);
+            return;
+        }
+        if (d > 0 && o == w->obj[d - 1]) {
+            close_to(w, d - 1);
+            return;
+        }
     }
-    size_t skip = w->first[w->depth]; /* no ',' before the first member */
+    enter_general(w, o);
+}
+
+/* The key step when the fast bound fails: room for the name and vmax bytes of value in one
+ * reservation, which fails exactly where the dotted key would. */
+char *fdx_jw_kkey_slow(struct fdx_jw *w, const struct fdx_jw_key *k, size_t vmax)
+{
+    size_t skip = w->first; /* no ',' before the first member */
     size_t n = k->len - skip;
-    char *p = room(w, n + vmax); /* fails exactly where the dotted key would */
+    char *p = room(w, n + vmax);
     if (p == NULL) {
         return NULL;
     }
-    w->first[w->depth] = false;
-    if (FDX_LIKELY(w->b->cap - w->b->len >= FDX_JW_FRAG_MAX + vmax)) {
-        /* Fixed size: a few vector moves instead of a call; the bytes past the name are
-         * overwritten by the value or lie beyond the end. */
-        memcpy(p, k->frag + skip, FDX_JW_FRAG_MAX - 1);
-    } else {
-        memcpy(p, k->frag + skip, n);
-    }
+    w->first = false;
+    memcpy(p, k->frag + skip, n);
     return p + n;
 }
+
+#define kkey fdx_jw_kkey
 
 /* Value writers: each writes at p (room for its bound) and returns the end. */
 
@@ -479,22 +493,14 @@ static inline char *v_str(char *p, const char *s, size_t len)
     return p;
 }
 
-static inline char *v_lit(char *p, const char *s, size_t len)
-{
-    *p++ = '"';
-    memcpy(p, s, len);
-    p[len] = '"';
-    return p + len + 1;
-}
-
 #define I64_MAX 21
 static char *v_i64(char *p, int64_t v)
 {
     if (v < 0) {
         *p++ = '-';
-        return p + put_u64(p, (uint64_t)0 - (uint64_t)v);
+        return p + fdx_jw_put_u64(p, (uint64_t)0 - (uint64_t)v);
     }
-    return p + put_u64(p, (uint64_t)v);
+    return p + fdx_jw_put_u64(p, (uint64_t)v);
 }
 
 #define F64_MAX 32
@@ -534,7 +540,7 @@ static char *v_mac(char *p, const uint8_t mac[6])
 static inline char *v_time(char *p, int64_t epoch_ms)
 {
     *p++ = '"';
-    p += fdx_fmt_datetime(p, epoch_ms, 'T', 3, true);
+    p += fdx_fmt_rfc3339(p, epoch_ms);
     *p++ = '"';
     return p;
 }
@@ -554,7 +560,7 @@ static char *v_u64_array(char *p, const uint64_t *v, size_t n)
         if (i) {
             *p++ = ',';
         }
-        p += put_u64(p, v[i]);
+        p += fdx_jw_put_u64(p, v[i]);
     }
     *p++ = ']';
     return p;
@@ -599,10 +605,6 @@ void fdx_jwk_str(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, si
     WRITE(kkey, w, k, STR_MAX(len), v_str(p, s, len));
 }
 
-void fdx_jwk_lit(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, size_t len)
-{
-    WRITE(kkey, w, k, len + 2, v_lit(p, s, len));
-}
 
 void fdx_jw_cstr(struct fdx_jw *w, const char *k, const char *s)
 {
@@ -616,23 +618,15 @@ void fdx_jwk_cstr(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s)
 
 void fdx_jw_u64(struct fdx_jw *w, const char *k, uint64_t v)
 {
-    WRITE(key, w, k, 20, p + put_u64(p, v));
+    WRITE(key, w, k, 20, p + fdx_jw_put_u64(p, v));
 }
 
-void fdx_jwk_u64(struct fdx_jw *w, const struct fdx_jw_key *k, uint64_t v)
-{
-    WRITE(kkey, w, k, 20, p + put_u64(p, v));
-}
 
 void fdx_jw_i64(struct fdx_jw *w, const char *k, int64_t v)
 {
     WRITE(key, w, k, I64_MAX, v_i64(p, v));
 }
 
-void fdx_jwk_i64(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t v)
-{
-    WRITE(kkey, w, k, I64_MAX, v_i64(p, v));
-}
 
 void fdx_jw_f64(struct fdx_jw *w, const char *k, double v)
 {
@@ -649,40 +643,24 @@ void fdx_jw_bool(struct fdx_jw *w, const char *k, bool v)
     WRITE(key, w, k, 5, v_raw(p, v ? "true" : "false", v ? 4 : 5));
 }
 
-void fdx_jwk_bool(struct fdx_jw *w, const struct fdx_jw_key *k, bool v)
-{
-    WRITE(kkey, w, k, 5, v_raw(p, v ? "true" : "false", v ? 4 : 5));
-}
 
 void fdx_jw_ip(struct fdx_jw *w, const char *k, const struct fdx_addr *a)
 {
     WRITE(key, w, k, IP_MAX, v_ip(p, a));
 }
 
-void fdx_jwk_ip(struct fdx_jw *w, const struct fdx_jw_key *k, const struct fdx_addr *a)
-{
-    WRITE(kkey, w, k, IP_MAX, v_ip(p, a));
-}
 
 void fdx_jw_mac(struct fdx_jw *w, const char *k, const uint8_t mac[6])
 {
     WRITE(key, w, k, MAC_MAX, v_mac(p, mac));
 }
 
-void fdx_jwk_mac(struct fdx_jw *w, const struct fdx_jw_key *k, const uint8_t mac[6])
-{
-    WRITE(kkey, w, k, MAC_MAX, v_mac(p, mac));
-}
 
 void fdx_jw_time(struct fdx_jw *w, const char *k, int64_t epoch_ms)
 {
     WRITE(key, w, k, TIME_MAX, v_time(p, epoch_ms));
 }
 
-void fdx_jwk_time(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t epoch_ms)
-{
-    WRITE(kkey, w, k, TIME_MAX, v_time(p, epoch_ms));
-}
 
 void fdx_jw_hex(struct fdx_jw *w, const char *k, const uint8_t *s, size_t len)
 {
@@ -714,7 +692,3 @@ void fdx_jw_raw(struct fdx_jw *w, const char *k, const char *json, size_t len)
     WRITE(key, w, k, len, v_raw(p, json, len));
 }
 
-void fdx_jwk_raw(struct fdx_jw *w, const struct fdx_jw_key *k, const char *json, size_t len)
-{
-    WRITE(kkey, w, k, len, v_raw(p, json, len));
-}

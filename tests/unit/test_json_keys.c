@@ -40,6 +40,13 @@ static void test_tables(void)
         CHECK_MEM_EQ(o->path, p->path, p->path_len);
         CHECK_TRUE(o->path[o->path_len - 1] == '.');
         CHECK_TRUE(memchr(o->path + p->path_len, '.', o->path_len - p->path_len - 1) == NULL);
+        /* The pre-rendered opening is ,"<last segment>":{ and fits its fixed-size move. */
+        char frag[96];
+        snprintf(frag, sizeof(frag), ",\"%.*s\":{", (int)(o->path_len - p->path_len - 1),
+                 o->path + p->path_len);
+        CHECK_EQ_STR(o->frag, frag);
+        CHECK_EQ_U64(o->frag_len, strlen(frag));
+        CHECK_TRUE(o->frag_len < FDX_JW_OBJ_FRAG_MAX);
     }
     for (size_t i = 0; i < fdx_doc_keys_count; i++) {
         const struct fdx_doc_key_info *ki = &fdx_doc_keys_all[i];

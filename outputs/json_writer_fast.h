@@ -1,0 +1,183 @@
+/* The precompiled-key writers of json_writer.h that a document calls many times, inline: each
+ * call site then has its own branch for "does this key open another object" (always the same
+ * answer at one site), and a member costs one bound check, one fixed-size copy of its name and
+ * the value's formatting. The rare cases (another object, no room, an error) are calls into
+ * json_writer.c. Included by json_writer.h only. */
+#ifndef FDX_JSON_WRITER_FAST_H
+#define FDX_JSON_WRITER_FAST_H
+
+#include <string.h>
+
+#include "compiler.h"
+
+/* Makes o the open object (closing and opening objects as needed). */
+void fdx_jw_enter(struct fdx_jw *w, const struct fdx_jw_obj *o);
+/* The key step when the fast bound does not hold: grows the buffer or records the error. */
+char *fdx_jw_kkey_slow(struct fdx_jw *w, const struct fdx_jw_key *k, size_t vmax);
+/* "00".."99" */
+extern const char fdx_jw_digits2[201];
+
+/* Writes ,"name": (no ',' before an object's first member) and returns where the value goes,
+ * with room for vmax bytes; NULL after an error. */
+static inline char *fdx_jw_kkey(struct fdx_jw *w, const struct fdx_jw_key *k, size_t vmax)
+{
+    if (FDX_UNLIKELY(w->cur != k->parent)) {
+        fdx_jw_enter(w, k->parent);
+    }
+    struct fdx_buf *b = w->b;
+    if (FDX_UNLIKELY(b->len + FDX_JW_FRAG_MAX + vmax > w->fast_cap)) {
+        return fdx_jw_kkey_slow(w, k, vmax);
+    }
+    char *p = b->p + b->len;
+    size_t skip = w->first;
+    w->first = false;
+    /* Fixed size: a few vector moves instead of a call; the bytes past the name are
+     * overwritten by the value or lie beyond the end. */
+    memcpy(p, k->frag + skip, FDX_JW_FRAG_MAX - 1);
+    return p + k->len - skip;
+}
+
+/* The value written in place ends at end. */
+static inline void fdx_jw_done(struct fdx_jw *w, char *end)
+{
+    w->b->len = (size_t)(end - w->b->p);
+}
+
+static inline unsigned fdx_jw_u64_digits(uint64_t v)
+{
+    unsigned n = 1;
+    for (;;) {
+        if (v < 10) {
+            return n;
+        }
+        if (v < 100) {
+            return n + 1;
+        }
+        if (v < 1000) {
+            return n + 2;
+        }
+        if (v < 10000) {
+            return n + 3;
+        }
+        v /= 10000;
+        n += 4;
+    }
+}
+
+/* Decimal text of v at out (20 bytes), two digits at a time from the end; returns the
+ * length. */
+static inline size_t fdx_jw_put_u64(char *out, uint64_t v)
+{
+    unsigned n = fdx_jw_u64_digits(v);
+    char *p = out + n;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        p -= 2;
+        memcpy(p, fdx_jw_digits2 + 2 * r, 2);
+    }
+    if (v >= 10) {
+        memcpy(p - 2, fdx_jw_digits2 + 2 * v, 2);
+    } else {
+        p[-1] = (char)('0' + v);
+    }
+    return n;
+}
+
+static inline void fdx_jwk_u64(struct fdx_jw *w, const struct fdx_jw_key *k, uint64_t v)
+{
+    char *p = fdx_jw_kkey(w, k, 20);
+    if (p != NULL) {
+        fdx_jw_done(w, p + fdx_jw_put_u64(p, v));
+    }
+}
+
+static inline void fdx_jwk_i64(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t v)
+{
+    char *p = fdx_jw_kkey(w, k, 21);
+    if (p == NULL) {
+        return;
+    }
+    if (v < 0) {
+        *p++ = '-';
+        fdx_jw_done(w, p + fdx_jw_put_u64(p, (uint64_t)0 - (uint64_t)v));
+    } else {
+        fdx_jw_done(w, p + fdx_jw_put_u64(p, (uint64_t)v));
+    }
+}
+
+/* A string that needs no escaping (flowdex's own constant texts, formatted numbers and
+ * addresses): quoted and copied as it is. */
+static inline void fdx_jwk_lit(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s,
+                               size_t len)
+{
+    char *p = fdx_jw_kkey(w, k, len + 2);
+    if (p != NULL) {
+        *p++ = '"';
+        memcpy(p, s, len);
+        p[len] = '"';
+        fdx_jw_done(w, p + len + 1);
+    }
+}
+
+/* Raw JSON text as the value (must be valid JSON). */
+static inline void fdx_jwk_raw(struct fdx_jw *w, const struct fdx_jw_key *k, const char *json,
+                               size_t len)
+{
+    char *p = fdx_jw_kkey(w, k, len);
+    if (p != NULL) {
+        memcpy(p, json, len);
+        fdx_jw_done(w, p + len);
+    }
+}
+
+static inline void fdx_jwk_bool(struct fdx_jw *w, const struct fdx_jw_key *k, bool v)
+{
+    fdx_jwk_raw(w, k, v ? "true" : "false", v ? 4 : 5);
+}
+
+static inline void fdx_jwk_ip(struct fdx_jw *w, const struct fdx_jw_key *k,
+                              const struct fdx_addr *a)
+{
+    char *p = fdx_jw_kkey(w, k, FDX_ADDR_STRLEN + 2);
+    if (p != NULL) {
+        *p++ = '"';
+        p += fdx_fmt_addr(p, a);
+        *p++ = '"';
+        fdx_jw_done(w, p);
+    }
+}
+
+/* ECS writes MAC addresses upper-case, dash-separated (RFC 7042 notation). */
+static inline void fdx_jwk_mac(struct fdx_jw *w, const struct fdx_jw_key *k,
+                               const uint8_t mac[6])
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *p = fdx_jw_kkey(w, k, 19);
+    if (p == NULL) {
+        return;
+    }
+    *p++ = '"';
+    for (int i = 0; i < 6; i++) {
+        p[0] = hex[mac[i] >> 4];
+        p[1] = hex[mac[i] & 15];
+        p[2] = '-';
+        p += 3;
+    }
+    p[-1] = '"';
+    fdx_jw_done(w, p);
+}
+
+/* RFC 3339 UTC with milliseconds. */
+static inline void fdx_jwk_time(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t epoch_ms)
+{
+    char *p = fdx_jw_kkey(w, k, 34);
+    if (p != NULL) {
+        *p++ = '"';
+        p += fdx_fmt_rfc3339(p, epoch_ms);
+        *p++ = '"';
+        fdx_jw_done(w, p);
+    }
+}
+
+#endif
