@@ -151,6 +151,14 @@ static const struct exporter_text *exporter_text(const struct fdx_flow *f)
     return x;
 }
 
+static inline void enrich(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
+                          enum fdx_doc_group g)
+{
+    if (fdx_document_enrich_any(s, g)) {
+        fdx_document_enrich_ecs(w, s, st, g);
+    }
+}
+
 static unsigned proto_version(uint8_t proto)
 {
     static const unsigned v[FDX_PROTO__COUNT] = {0, 5, 9, 10, 5};
@@ -175,7 +183,7 @@ static void ecs_event(struct fdx_jw *w, const struct fdx_slot *s, const struct f
         fdx_jwk_u64(w, FDX_KEY(event_duration), (uint64_t)(f->end_ms - f->start_ms) * 1000000u);
     }
     fdx_jwk_time(w, FDX_KEY(event_created), f->recv_ms);
-    fdx_document_enrich_ecs(w, s, st, FDX_DOC_EVENT);
+    enrich(w, s, st, FDX_DOC_EVENT);
 }
 
 static void ecs_endpoint(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
@@ -199,7 +207,7 @@ static void ecs_endpoint(struct fdx_jw *w, const struct fdx_slot *s, const struc
     if (!looked_up && as != 0 && fdx_flow_has(f, src ? FDX_F_SRC_AS : FDX_F_DST_AS)) {
         fdx_jwk_u64(w, src ? FDX_KEY(source_as_number) : FDX_KEY(destination_as_number), as);
     }
-    fdx_document_enrich_ecs(w, s, st, src ? FDX_DOC_SOURCE : FDX_DOC_DESTINATION);
+    enrich(w, s, st, src ? FDX_DOC_SOURCE : FDX_DOC_DESTINATION);
 }
 
 static void ecs_network(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st)
@@ -230,13 +238,13 @@ static void ecs_network(struct fdx_jw *w, const struct fdx_slot *s, const struct
     if (fdx_flow_has(f, FDX_F_SRC_VLAN)) {
         fdx_jwk_u64(w, FDX_KEY(network_vlan_id), f->src_vlan);
     }
-    fdx_document_enrich_ecs(w, s, st, FDX_DOC_NETWORK);
+    enrich(w, s, st, FDX_DOC_NETWORK);
 }
 
 /* netflow.type and netflow.exporter.* */
-static void ecs_netflow_exporter(struct fdx_jw *w, const struct fdx_flow *f)
+static void ecs_netflow_exporter(struct fdx_jw *w, const struct fdx_flow *f,
+                                 const struct exporter_text *x)
 {
-    const struct exporter_text *x = exporter_text(f);
     put_text(w, FDX_KEY(netflow_type),
              f->kind == FDX_KIND_COUNTERS ? TEXT("sflow_counters") : dataset_name(f->proto));
     fdx_jwk_lit(w, FDX_KEY(netflow_exporter_address), x->addr_port, x->addr_port_len);
@@ -370,9 +378,10 @@ static void ecs_netflow_details(struct fdx_jw *w, const struct fdx_flow *f)
     }
 }
 
-static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_doc_opts *o)
+static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_doc_opts *o,
+                        const struct exporter_text *x)
 {
-    ecs_netflow_exporter(w, &s->flow);
+    ecs_netflow_exporter(w, &s->flow, x);
     ecs_netflow_fields(w, &s->flow);
     ecs_netflow_details(w, &s->flow);
     if (o->extra_ies) {
@@ -384,24 +393,24 @@ static void encode_ecs(struct fdx_jw *w, const struct fdx_slot *s, const struct 
                        const struct fdx_doc_opts *o)
 {
     const struct fdx_flow *f = &s->flow;
+    const struct exporter_text *x = exporter_text(f);
     fdx_jwk_time(w, FDX_KEY(timestamp), fdx_document_event_ms(f));
     ecs_event(w, s, st);
     if (f->kind == FDX_KIND_COUNTERS) {
-        fdx_jwk_lit(w, FDX_KEY(observer_ip), exporter_text(f)->ip, exporter_text(f)->ip_len);
-        fdx_document_enrich_ecs(w, s, st, FDX_DOC_OBSERVER);
+        fdx_jwk_lit(w, FDX_KEY(observer_ip), x->ip, x->ip_len);
+        enrich(w, s, st, FDX_DOC_OBSERVER);
         fdx_document_counters_ecs(w, s);
-        ecs_netflow(w, s, o);
-        fdx_document_enrich_ecs(w, s, st, FDX_DOC_TAIL);
+        ecs_netflow(w, s, o, x);
+        enrich(w, s, st, FDX_DOC_TAIL);
         return;
     }
     ecs_endpoint(w, s, st, true);
     ecs_endpoint(w, s, st, false);
     ecs_network(w, s, st);
-    const struct exporter_text *x = exporter_text(f);
     fdx_jwk_lit(w, FDX_KEY(observer_ip), x->ip, x->ip_len);
-    fdx_document_enrich_ecs(w, s, st, FDX_DOC_OBSERVER);
-    ecs_netflow(w, s, o);
-    fdx_document_enrich_ecs(w, s, st, FDX_DOC_TAIL);
+    enrich(w, s, st, FDX_DOC_OBSERVER);
+    ecs_netflow(w, s, o, x);
+    enrich(w, s, st, FDX_DOC_TAIL);
 }
 
 /* pmacct prints times as "YYYY-MM-DD HH:MM:SS.uuuuuu" (timestamps_since_epoch false). */

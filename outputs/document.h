@@ -49,6 +49,19 @@ enum fdx_doc_group {
 /* Sections written by their own modules (document_enrich.c, document_counters.c). */
 void fdx_document_enrich_ecs(struct fdx_jw *w, const struct fdx_slot *s,
                              const struct fdx_intern *strings, enum fdx_doc_group g);
+
+/* The enrichment bits the writer of each group reads (document_enrich.c keeps it next to the
+ * writers). */
+extern const uint32_t fdx_doc_enrich_bits[FDX_DOC_TAIL + 1];
+
+/* Whether fdx_document_enrich_ecs has anything to write for group g: most records carry
+ * only a few enrichment fields, and the encoder skips the call for the other groups. */
+static inline bool fdx_document_enrich_any(const struct fdx_slot *s, enum fdx_doc_group g)
+{
+    const uint64_t if_names = FDX_BIT(FDX_F_IN_IF_NAME) | FDX_BIT(FDX_F_OUT_IF_NAME);
+    return (s->enr.present & fdx_doc_enrich_bits[g]) != 0 || s->enr.nlabels != 0 ||
+           s->enr.anonymized != 0 || (g == FDX_DOC_OBSERVER && (s->flow.present & if_names));
+}
 void fdx_document_enrich_pmacct(struct fdx_jw *w, const struct fdx_slot *s,
                                 const struct fdx_intern *strings);
 void fdx_document_counters_ecs(struct fdx_jw *w, const struct fdx_slot *s);

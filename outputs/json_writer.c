@@ -382,17 +382,18 @@ static char *key(struct fdx_jw *w, const char *k, size_t vmax)
 static void open_child(struct fdx_jw *w, const struct fdx_jw_obj *o)
 {
     FDX_ASSERT(w->depth < FDX_JW_DEPTH && o->path_len < FDX_JW_PATH_MAX);
-    char *p = room(w, o->frag_len);
-    if (p == NULL) {
-        return;
-    }
     size_t skip = w->first; /* no ',' before the first member */
-    if (FDX_LIKELY(w->b->cap - w->b->len >= FDX_JW_OBJ_FRAG_MAX)) {
-        memcpy(p, o->frag + skip, FDX_JW_OBJ_FRAG_MAX - 1); /* fixed size, as kkey */
+    struct fdx_buf *b = w->b;
+    if (FDX_LIKELY(b->len + FDX_JW_OBJ_FRAG_MAX <= w->fast_cap)) {
+        memcpy(b->p + b->len, o->frag + skip, FDX_JW_OBJ_FRAG_MAX - 1); /* fixed size */
     } else {
+        char *p = room(w, o->frag_len); /* the whole fragment, as a dotted key would */
+        if (p == NULL) {
+            return;
+        }
         memcpy(p, o->frag + skip, o->frag_len - skip);
     }
-    done(w, p + o->frag_len - skip);
+    b->len += o->frag_len - skip;
     w->seg_end[w->depth++] = o->path_len;
     w->first = true;
     w->obj[w->depth] = o;
@@ -440,25 +441,51 @@ __attribute__((noinline)) static void enter_general(struct fdx_jw *w,
     }
 }
 
-/* Makes o the open object. The moves a schema table makes (into a child, to a sibling, back
- * to the parent) are pointer comparisons when the open object is a schema object (then so
- * are its ancestors: a dotted key opens objects only above the schema objects). */
+/* Closes up levels and opens schema object o in one write: }},"name":{ (room checked). */
+static void move_to_child(struct fdx_jw *w, unsigned up, const struct fdx_jw_obj *o)
+{
+    struct fdx_buf *b = w->b;
+    char *p = b->p + b->len;
+    memcpy(p, "}}", 2); /* fixed size: up is 0, 1 or 2 */
+    p += up;
+    size_t skip = up == 0 && w->first; /* a closed object was a member */
+    memcpy(p, o->frag + skip, FDX_JW_OBJ_FRAG_MAX - 1);
+    b->len = (size_t)(p - b->p) + o->frag_len - skip;
+    unsigned d = w->depth - up;
+    w->seg_end[d++] = o->path_len;
+    w->depth = d;
+    w->first = true;
+    w->obj[d] = o;
+    w->cur = o;
+    w->open_len = o->path_len;
+    w->open_stale = true;
+}
+
+/* Makes o the open object. The moves a schema table makes (into a child, to a sibling or an
+ * uncle, back to the parent) are pointer comparisons and one write when the open object is a
+ * schema object (then so are its ancestors: a dotted key opens objects only above the schema
+ * objects); anything else, or too little room, takes the general way. */
 void fdx_jw_enter(struct fdx_jw *w, const struct fdx_jw_obj *o)
 {
     const struct fdx_jw_obj *cur = w->cur;
     unsigned d = w->depth;
-    if (cur != NULL && o->parent != NULL) {
+    if (cur != NULL && d >= 1 && o == w->obj[d - 1]) {
+        close_to(w, d - 1);
+        return;
+    }
+    bool room = w->b->len + 2 + FDX_JW_OBJ_FRAG_MAX <= w->fast_cap;
+    if (cur != NULL && o->parent != NULL && room && d < FDX_JW_DEPTH &&
+        o->path_len < FDX_JW_PATH_MAX) {
         if (o->parent == cur) {
-            open_child(w, o);
+            move_to_child(w, 0, o);
             return;
         }
-        if (d > 0 && o->parent == w->obj[d - 1]) {
-            close_to(w, d - 1);
-            open_child(w, o);
+        if (d >= 1 && o->parent == w->obj[d - 1]) {
+            move_to_child(w, 1, o);
             return;
         }
-        if (d > 0 && o == w->obj[d - 1]) {
-            close_to(w, d - 1);
+        if (d >= 2 && o->parent == w->obj[d - 2]) {
+            move_to_child(w, 2, o);
             return;
         }
     }
