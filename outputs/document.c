@@ -151,6 +151,96 @@ static const struct exporter_text *exporter_text(const struct fdx_flow *f)
     return x;
 }
 
+static char *cat(char *p, const char *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static char *cat_quoted(char *p, struct text t)
+{
+    *p++ = '"';
+    p = cat(p, t.s, t.len);
+    *p++ = '"';
+    return p;
+}
+
+/* A run of members written as one text: built from the precompiled names once per thread,
+ * for values that are the same for many records. */
+struct member_run {
+    bool valid;
+    uint16_t len;
+    char text[192];
+};
+
+/* The values of event.kind, event.category and event.action, which depend only on the kind
+ * of record and its protocol: "event","category":["network"],"action":"netflow_flow". */
+static _Thread_local struct member_run event_heads[FDX_PROTO__COUNT + 1];
+
+static const struct member_run *event_head(const struct fdx_flow *f)
+{
+    bool metric = f->kind == FDX_KIND_COUNTERS;
+    unsigned i = metric ? FDX_PROTO__COUNT : f->proto < FDX_PROTO__COUNT ? f->proto : 0;
+    struct member_run *r = &event_heads[i];
+    if (FDX_LIKELY(r->valid)) {
+        return r;
+    }
+    char *p = cat_quoted(r->text, metric ? TEXT("metric") : TEXT("event"));
+    p = cat(p, fdx_key_event_category.frag, fdx_key_event_category.len);
+    p = cat(p, "[\"network\"]", 11);
+    p = cat(p, fdx_key_event_action.frag, fdx_key_event_action.len);
+    p = cat_quoted(p, metric ? TEXT("sflow_counters") : dataset_name(f->proto));
+    r->len = (uint16_t)(p - r->text);
+    r->valid = true;
+    return r;
+}
+
+static unsigned proto_version(uint8_t proto);
+
+/* The value of netflow.type and the first members of netflow.exporter, the same for every
+ * record of an exporter's datagrams (per kind of record): "netflow_flow","exporter":{
+ * "address":"192.0.2.1:2055","source_id":1,"version":9 (netflow.exporter stays open). */
+struct netflow_head {
+    struct fdx_addr addr;
+    uint16_t port;
+    uint8_t proto;
+    uint32_t domain;
+    struct member_run run;
+};
+
+static _Thread_local struct netflow_head netflow_heads[2]; /* flows, counters */
+
+static const struct member_run *netflow_head(const struct fdx_flow *f,
+                                             const struct exporter_text *x)
+{
+    bool counters = f->kind == FDX_KIND_COUNTERS;
+    struct netflow_head *h = &netflow_heads[counters];
+    if (FDX_LIKELY(h->run.valid && h->port == f->exporter_port && h->proto == f->proto &&
+                   h->domain == f->domain_id &&
+                   memcmp(h->addr.b, f->exporter.b, sizeof(h->addr.b)) == 0)) {
+        return &h->run;
+    }
+    const struct fdx_jw_obj *o = &fdx_obj_netflow_exporter;
+    const struct fdx_jw_key *address = &fdx_key_netflow_exporter_address;
+    const struct fdx_jw_key *source_id = &fdx_key_netflow_exporter_source_id;
+    const struct fdx_jw_key *version = &fdx_key_netflow_exporter_version;
+    char *p = cat_quoted(h->run.text, counters ? TEXT("sflow_counters") : dataset_name(f->proto));
+    p = cat(p, o->frag, o->frag_len);
+    p = cat(p, address->frag + 1, address->len - 1U); /* its first member: no ',' */
+    p = cat_quoted(p, (struct text){x->addr_port, x->addr_port_len});
+    p = cat(p, source_id->frag, source_id->len);
+    p += fdx_fmt_u64(p, f->domain_id);
+    p = cat(p, version->frag, version->len);
+    p += fdx_fmt_u64(p, proto_version(f->proto));
+    h->run.len = (uint16_t)(p - h->run.text);
+    h->run.valid = true;
+    h->addr = f->exporter;
+    h->port = f->exporter_port;
+    h->proto = f->proto;
+    h->domain = f->domain_id;
+    return &h->run;
+}
+
 static inline void enrich(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
                           enum fdx_doc_group g)
 {
@@ -168,10 +258,8 @@ static unsigned proto_version(uint8_t proto)
 static void ecs_event(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st)
 {
     const struct fdx_flow *f = &s->flow;
-    bool metric = f->kind == FDX_KIND_COUNTERS;
-    put_text(w, FDX_KEY(event_kind), metric ? TEXT("metric") : TEXT("event"));
-    fdx_jwk_raw(w, FDX_KEY(event_category), "[\"network\"]", 11);
-    put_text(w, FDX_KEY(event_action), metric ? TEXT("sflow_counters") : dataset_name(f->proto));
+    const struct member_run *head = event_head(f); /* kind, category, action */
+    fdx_jwk_raw(w, FDX_KEY(event_kind), head->text, head->len);
     if (fdx_flow_has(f, FDX_F_START)) {
         fdx_jwk_time(w, FDX_KEY(event_start), f->start_ms);
     }
@@ -245,11 +333,9 @@ static void ecs_network(struct fdx_jw *w, const struct fdx_slot *s, const struct
 static void ecs_netflow_exporter(struct fdx_jw *w, const struct fdx_flow *f,
                                  const struct exporter_text *x)
 {
-    put_text(w, FDX_KEY(netflow_type),
-             f->kind == FDX_KIND_COUNTERS ? TEXT("sflow_counters") : dataset_name(f->proto));
-    fdx_jwk_lit(w, FDX_KEY(netflow_exporter_address), x->addr_port, x->addr_port_len);
-    fdx_jwk_u64(w, FDX_KEY(netflow_exporter_source_id), f->domain_id);
-    fdx_jwk_u64(w, FDX_KEY(netflow_exporter_version), proto_version(f->proto));
+    const struct member_run *head = netflow_head(f, x); /* type, exporter address to version */
+    fdx_jwk_raw(w, FDX_KEY(netflow_type), head->text, head->len);
+    fdx_jw_opened(w, &fdx_obj_netflow_exporter);
     if (f->export_ms != 0) {
         fdx_jwk_time(w, FDX_KEY(netflow_exporter_timestamp), f->export_ms);
     }

@@ -155,25 +155,39 @@ static _Thread_local struct {
     char text[19];
 } second_cache[SECOND_CACHE];
 
-size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, bool utc_z)
+/* Out of line: the cache hit needs no frame. */
+__attribute__((noinline)) static void second_miss(unsigned slot, int64_t secs, char sep)
+{
+    fmt_second(second_cache[slot].text, secs, sep);
+    second_cache[slot].secs = secs;
+    second_cache[slot].sep = sep;
+}
+
+/* "YYYY-MM-DD?HH:MM:SS" of the second of epoch_ms, from the cache; *ms gets the rest. */
+static inline const char *second_text(int64_t epoch_ms, char sep, unsigned *ms)
 {
     int64_t secs = epoch_ms / 1000;
-    int64_t ms = epoch_ms % 1000;
-    if (ms < 0) {
-        ms += 1000;
+    int64_t rem = epoch_ms % 1000;
+    if (rem < 0) {
+        rem += 1000;
         secs -= 1;
     }
+    *ms = (unsigned)rem;
     unsigned slot = (unsigned)((uint64_t)secs % SECOND_CACHE);
-    if (second_cache[slot].secs != secs || second_cache[slot].sep != sep) {
-        fmt_second(second_cache[slot].text, secs, sep);
-        second_cache[slot].secs = secs;
-        second_cache[slot].sep = sep;
+    if (FDX_UNLIKELY(second_cache[slot].secs != secs || second_cache[slot].sep != sep)) {
+        second_miss(slot, secs, sep);
     }
+    return second_cache[slot].text;
+}
+
+size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, bool utc_z)
+{
+    unsigned ms;
     char *p = out;
-    memcpy(p, second_cache[slot].text, 19);
+    memcpy(p, second_text(epoch_ms, sep, &ms), 19);
     p[19] = '.';
     p[20] = (char)('0' + ms / 100);
-    put2(p + 21, (unsigned)(ms % 100));
+    put2(p + 21, ms % 100);
     size_t n = 23;
     for (int i = 3; i < frac_digits; i++) {
         p[n++] = '0';
@@ -184,23 +198,14 @@ size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, 
     return n;
 }
 
-/* The RFC 3339 form of the last times formatted on this thread, direct-mapped by the
- * millisecond: a datagram's records share their start, end, export and receive times. */
-#define MS_CACHE 16
-static _Thread_local struct {
-    int64_t ms;
-    uint8_t len; /* 0: empty */
-    char text[31];
-} ms_cache[MS_CACHE];
-
 size_t fdx_fmt_rfc3339(char *out, int64_t epoch_ms)
 {
-    unsigned slot = (unsigned)((uint64_t)epoch_ms % MS_CACHE);
-    if (FDX_UNLIKELY(ms_cache[slot].ms != epoch_ms || ms_cache[slot].len == 0)) {
-        ms_cache[slot].len = (uint8_t)fdx_fmt_datetime(ms_cache[slot].text, epoch_ms, 'T', 3, true);
-        ms_cache[slot].ms = epoch_ms;
-    }
-    memcpy(out, ms_cache[slot].text, 24); /* the form's length */
+    unsigned ms;
+    memcpy(out, second_text(epoch_ms, 'T', &ms), 19);
+    out[19] = '.';
+    out[20] = (char)('0' + ms / 100);
+    put2(out + 21, ms % 100);
+    out[23] = 'Z';
     return 24;
 }
 
@@ -490,6 +495,20 @@ void fdx_jw_enter(struct fdx_jw *w, const struct fdx_jw_obj *o)
         }
     }
     enter_general(w, o);
+}
+
+void fdx_jw_opened(struct fdx_jw *w, const struct fdx_jw_obj *o)
+{
+    if (w->err != 0) {
+        return; /* the raw text was not written (the document fails) */
+    }
+    FDX_ASSERT(o->parent == w->cur && w->depth < FDX_JW_DEPTH);
+    w->seg_end[w->depth++] = o->path_len;
+    w->first = false;
+    w->obj[w->depth] = o;
+    w->cur = o;
+    w->open_len = o->path_len;
+    w->open_stale = true;
 }
 
 /* The key step when the fast bound fails: room for the name and vmax bytes of value in one

@@ -103,6 +103,11 @@ void fdx_jw_u64_array(struct fdx_jw *w, const char *key, const uint64_t *v, size
 /* Raw JSON text as the value (must be valid JSON). */
 void fdx_jw_raw(struct fdx_jw *w, const char *key, const char *json, size_t len);
 
+/* Records that the caller wrote the opening of schema object o, a child of the open
+ * object, and at least one member of it as raw text (after a precompiled key's raw value):
+ * o is now the open object. */
+void fdx_jw_opened(struct fdx_jw *w, const struct fdx_jw_obj *o);
+
 /* The same writers with a precompiled key (the frequent ones are inline, json_writer_fast.h). */
 void fdx_jwk_str(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, size_t len);
 void fdx_jwk_cstr(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s);
@@ -120,8 +125,7 @@ size_t fdx_fmt_addr(char *out, const struct fdx_addr *a);
  * the milliseconds padded to frac_digits (3 or 6). out: 32 bytes. The date and time of the
  * last few seconds formatted are cached per thread (records of a batch share them). */
 size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, bool utc_z);
-/* fdx_fmt_datetime(out, epoch_ms, 'T', 3, true), 24 bytes, from a per-thread cache of the
- * last times formatted. */
+/* fdx_fmt_datetime(out, epoch_ms, 'T', 3, true): 24 bytes. */
 size_t fdx_fmt_rfc3339(char *out, int64_t epoch_ms);
 
 /* Appends s as a JSON string body (no quotes), escaping as RFC 8259 requires. */
