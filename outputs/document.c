@@ -594,6 +594,12 @@ int fdx_document_encode(struct fdx_doc_batch *d, const struct fdx_slot *s,
     if (d->n >= d->cap) {
         return -ENOBUFS;
     }
+    /* The id first: its hash is a chain of dependent multiplications, which the processor
+     * works through while it writes the document (after it, it would wait for it). */
+    uint64_t id_hi = 0, id_lo = 0;
+    if (!o->skip_ids) {
+        fdx_document_id(&s->flow, &id_hi, &id_lo);
+    }
     size_t start = d->body.len;
     struct fdx_jw w;
     fdx_jw_begin(&w, &d->body);
@@ -615,10 +621,7 @@ int fdx_document_encode(struct fdx_doc_batch *d, const struct fdx_slot *s,
     m->len = (uint32_t)(d->body.len - start - 1);
     m->event_ms = fdx_document_event_ms(&s->flow);
     m->kind = s->flow.kind;
-    if (o->skip_ids) {
-        m->id_hi = m->id_lo = 0;
-    } else {
-        fdx_document_id(&s->flow, &m->id_hi, &m->id_lo);
-    }
+    m->id_hi = id_hi;
+    m->id_lo = id_lo;
     return 0;
 }
