@@ -502,8 +502,13 @@ static void encode_ecs(struct fdx_jw *w, const struct fdx_slot *s, const struct 
 /* pmacct prints times as "YYYY-MM-DD HH:MM:SS.uuuuuu" (timestamps_since_epoch false). */
 static void pmacct_time(struct fdx_jw *w, const struct fdx_jw_key *key, int64_t ms)
 {
-    char tmp[32];
-    fdx_jwk_lit(w, key, tmp, fdx_fmt_datetime(tmp, ms, ' ', 6, false));
+    char *p = fdx_jw_kkey(w, key, 26 + 2); /* 26 bytes of text, quoted */
+    if (p != NULL) {
+        *p++ = '"';
+        p += fdx_fmt_datetime(p, ms, ' ', 6, false);
+        *p++ = '"';
+        fdx_jw_done(w, p);
+    }
 }
 
 static void encode_pmacct(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st)

@@ -189,7 +189,11 @@ size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, 
     p[20] = (char)('0' + ms / 100);
     put2(p + 21, ms % 100);
     size_t n = 23;
-    for (int i = 3; i < frac_digits; i++) {
+    if (frac_digits == 6) {
+        memcpy(p + n, "000", 3); /* microseconds: fixed size, no call */
+        n += 3;
+    }
+    for (int i = (int)n - 20; i < frac_digits; i++) {
         p[n++] = '0';
     }
     if (utc_z) {
