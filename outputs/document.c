@@ -44,58 +44,6 @@ int64_t fdx_document_event_ms(const struct fdx_flow *f)
     return f->export_ms != 0 ? f->export_ms : f->recv_ms;
 }
 
-/* 64-bit mixing (the finaliser of SplitMix64); two lanes with different seeds give the
- * 128-bit id. Not cryptographic: ids need to be stable and practically collision-free. */
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
-static void absorb(uint64_t *h, uint64_t v, uint64_t k)
-{
-    *h = mix64(*h ^ (v + k));
-}
-
-void fdx_document_id(const struct fdx_flow *f, uint64_t *hi, uint64_t *lo)
-{
-    uint64_t words[16];
-    unsigned n = 0;
-    uint64_t w;
-    for (int i = 0; i < 16; i += 8) {
-        memcpy(&w, f->exporter.b + i, 8);
-        words[n++] = w;
-        memcpy(&w, f->src.b + i, 8);
-        words[n++] = w;
-        memcpy(&w, f->dst.b + i, 8);
-        words[n++] = w;
-    }
-    words[n++] = (uint64_t)f->domain_id << 32 | f->export_seq;
-    words[n++] = (uint64_t)f->src_port << 48 | (uint64_t)f->dst_port << 32 |
-                 (uint64_t)f->ip_proto << 24 | (uint64_t)f->proto << 16 | f->rec_index;
-    words[n++] = (uint64_t)f->start_ms;
-    words[n++] = (uint64_t)f->end_ms;
-    words[n++] = f->raw_bytes;
-    words[n++] = f->raw_packets;
-    words[n++] = (uint64_t)f->in_if << 32 | f->out_if;
-    words[n++] = (uint64_t)f->kind;
-    /* Export time: two exports from one address (another session, another sampling) may
-     * repeat sequence numbers and flow keys, and records without start/end times would
-     * otherwise share ids across them. A replayed export keeps its export time. */
-    words[n++] = (uint64_t)f->export_ms;
-    uint64_t a = 0x6a09e667f3bcc908ULL, b = 0xbb67ae8584caa73bULL;
-    for (unsigned i = 0; i < n; i++) {
-        absorb(&a, words[i], 0x9e3779b97f4a7c15ULL);
-        absorb(&b, words[i], 0xc2b2ae3d27d4eb4fULL);
-    }
-    *hi = a;
-    *lo = b;
-}
-
 static struct text dataset_name(uint8_t proto)
 {
     switch (proto) {
@@ -475,13 +423,16 @@ static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct
     }
 }
 
+/* The id's words are absorbed a few at a time between the parts (fdx_doc_id_step). */
 static void encode_ecs(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
-                       const struct fdx_doc_opts *o)
+                       const struct fdx_doc_opts *o, struct fdx_doc_id_hash *id)
 {
     const struct fdx_flow *f = &s->flow;
     const struct exporter_text *x = exporter_text(f);
+    fdx_doc_id_step(id, 4);
     fdx_jwk_time(w, FDX_KEY(timestamp), fdx_document_event_ms(f));
     ecs_event(w, s, st);
+    fdx_doc_id_step(id, 4);
     if (f->kind == FDX_KIND_COUNTERS) {
         fdx_jwk_lit(w, FDX_KEY(observer_ip), x->ip, x->ip_len);
         enrich(w, s, st, FDX_DOC_OBSERVER);
@@ -492,9 +443,11 @@ static void encode_ecs(struct fdx_jw *w, const struct fdx_slot *s, const struct 
     }
     ecs_endpoint(w, s, st, true);
     ecs_endpoint(w, s, st, false);
+    fdx_doc_id_step(id, 4);
     ecs_network(w, s, st);
     fdx_jwk_lit(w, FDX_KEY(observer_ip), x->ip, x->ip_len);
     enrich(w, s, st, FDX_DOC_OBSERVER);
+    fdx_doc_id_step(id, 4);
     ecs_netflow(w, s, o, x);
     enrich(w, s, st, FDX_DOC_TAIL);
 }
@@ -599,20 +552,18 @@ int fdx_document_encode(struct fdx_doc_batch *d, const struct fdx_slot *s,
     if (d->n >= d->cap) {
         return -ENOBUFS;
     }
-    /* The id first: its hash is a chain of dependent multiplications, which the processor
-     * works through while it writes the document (after it, it would wait for it). */
-    uint64_t id_hi = 0, id_lo = 0;
-    if (!o->skip_ids) {
-        fdx_document_id(&s->flow, &id_hi, &id_lo);
-    }
+    struct fdx_doc_id_hash id;
+    fdx_doc_id_begin(&id, &s->flow, !o->skip_ids);
     size_t start = d->body.len;
     struct fdx_jw w;
     fdx_jw_begin(&w, &d->body);
     if (o->schema == FDX_SCHEMA_PMACCT) {
+        fdx_doc_id_step(&id, FDX_DOC_ID_WORDS / 2);
         encode_pmacct(&w, s, strings);
     } else {
-        encode_ecs(&w, s, strings, o);
+        encode_ecs(&w, s, strings, o, &id);
     }
+    fdx_doc_id_step(&id, FDX_DOC_ID_WORDS); /* the rest */
     int rc = fdx_jw_end(&w);
     if (rc == 0) {
         rc = fdx_buf_append(&d->body, "\n", 1);
@@ -626,7 +577,7 @@ int fdx_document_encode(struct fdx_doc_batch *d, const struct fdx_slot *s,
     m->len = (uint32_t)(d->body.len - start - 1);
     m->event_ms = fdx_document_event_ms(&s->flow);
     m->kind = s->flow.kind;
-    m->id_hi = id_hi;
-    m->id_lo = id_lo;
+    m->id_hi = id.hi;
+    m->id_lo = id.lo;
     return 0;
 }
