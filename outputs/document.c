@@ -253,8 +253,7 @@ static void ecs_network(struct fdx_jw *w, const struct fdx_slot *s, const struct
         if (proto_names[f->ip_proto].s != NULL) {
             put_text(w, FDX_KEY(network_transport), proto_names[f->ip_proto]);
         }
-        char num[20];
-        fdx_jwk_lit(w, FDX_KEY(network_iana_number), num, fdx_fmt_u64(num, f->ip_proto));
+        fdx_jwk_u64_text(w, FDX_KEY(network_iana_number), f->ip_proto);
     }
     if (f->ip_version == 4 || f->ip_version == 6) {
         put_text(w, FDX_KEY(network_type), f->ip_version == 4 ? TEXT("ipv4") : TEXT("ipv6"));
@@ -516,15 +515,13 @@ static void encode_pmacct(struct fdx_jw *w, const struct fdx_slot *s, const stru
         fdx_jwk_ip(w, FDX_KEY(pm_peer_ip_dst), &f->bgp_next_hop);
     }
     if (fdx_flow_has(f, FDX_F_TCP_FLAGS)) {
-        char num[20];
-        fdx_jwk_lit(w, FDX_KEY(pm_tcp_flags), num, fdx_fmt_u64(num, f->tcp_flags));
+        fdx_jwk_u64_text(w, FDX_KEY(pm_tcp_flags), f->tcp_flags);
     }
     if (fdx_flow_has(f, FDX_F_IP_PROTO)) {
         if (proto_names[f->ip_proto].s != NULL) {
             put_text(w, FDX_KEY(pm_ip_proto), proto_names[f->ip_proto]);
         } else {
-            char num[20];
-            fdx_jwk_lit(w, FDX_KEY(pm_ip_proto), num, fdx_fmt_u64(num, f->ip_proto));
+            fdx_jwk_u64_text(w, FDX_KEY(pm_ip_proto), f->ip_proto);
         }
     }
     if (fdx_flow_has(f, FDX_F_TOS)) {
@@ -565,7 +562,9 @@ int fdx_document_encode(struct fdx_doc_batch *d, const struct fdx_slot *s,
     }
     fdx_doc_id_step(&id, FDX_DOC_ID_WORDS); /* the rest */
     int rc = fdx_jw_end(&w);
-    if (rc == 0) {
+    if (rc == 0 && d->body.cap > d->body.len) {
+        d->body.p[d->body.len++] = '\n';
+    } else if (rc == 0) {
         rc = fdx_buf_append(&d->body, "\n", 1);
     }
     if (rc != 0) {

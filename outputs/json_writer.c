@@ -310,6 +310,14 @@ static void close_to(struct fdx_jw *w, unsigned depth)
 
 int fdx_jw_end(struct fdx_jw *w)
 {
+    struct fdx_buf *b = w->b;
+    if (FDX_LIKELY(b->len + FDX_JW_DEPTH + 1 <= w->fast_cap)) {
+        /* Every open object and the document: one fixed-size write. */
+        memset(b->p + b->len, '}', FDX_JW_DEPTH + 1);
+        b->len += w->depth + 1;
+        w->depth = 0;
+        return 0;
+    }
     close_to(w, 0);
     put(w, "}", 1);
     return w->err;

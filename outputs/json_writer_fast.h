@@ -106,6 +106,28 @@ static inline void fdx_jwk_i64(struct fdx_jw *w, const struct fdx_jw_key *k, int
     }
 }
 
+/* Copies len bytes; the short texts of a document (names, numbers, addresses, up to 32
+ * bytes) with two overlapping fixed-size moves instead of a call. */
+static inline void fdx_jw_copy(char *p, const char *s, size_t len)
+{
+    if (len >= 16 && len <= 32) {
+        memcpy(p, s, 16);
+        memcpy(p + len - 16, s + len - 16, 16);
+    } else if (len >= 8 && len < 16) {
+        memcpy(p, s, 8);
+        memcpy(p + len - 8, s + len - 8, 8);
+    } else if (len >= 4 && len < 8) {
+        memcpy(p, s, 4);
+        memcpy(p + len - 4, s + len - 4, 4);
+    } else if (len > 32) {
+        memcpy(p, s, len);
+    } else if (len > 0) {
+        p[0] = s[0];
+        p[len / 2] = s[len / 2];
+        p[len - 1] = s[len - 1];
+    }
+}
+
 /* A string that needs no escaping (flowdex's own constant texts, formatted numbers and
  * addresses): quoted and copied as it is. */
 static inline void fdx_jwk_lit(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s,
@@ -114,9 +136,21 @@ static inline void fdx_jwk_lit(struct fdx_jw *w, const struct fdx_jw_key *k, con
     char *p = fdx_jw_kkey(w, k, len + 2);
     if (p != NULL) {
         *p++ = '"';
-        memcpy(p, s, len);
+        fdx_jw_copy(p, s, len);
         p[len] = '"';
         fdx_jw_done(w, p + len + 1);
+    }
+}
+
+/* An unsigned number as a JSON string ("6"). */
+static inline void fdx_jwk_u64_text(struct fdx_jw *w, const struct fdx_jw_key *k, uint64_t v)
+{
+    char *p = fdx_jw_kkey(w, k, fdx_jw_u64_digits(v) + 2); /* as fdx_jwk_lit of the text */
+    if (p != NULL) {
+        *p++ = '"';
+        p += fdx_jw_put_u64(p, v);
+        *p++ = '"';
+        fdx_jw_done(w, p);
     }
 }
 
