@@ -118,8 +118,18 @@ static char *cat_quoted(char *p, struct text t)
 struct member_run {
     bool valid;
     uint16_t len;
+    uint16_t room; /* what the members' own writes would ask: a document fails at the same size */
     char text[192];
 };
+
+static void put_run(struct fdx_jw *w, const struct fdx_jw_key *k, const struct member_run *r)
+{
+    char *p = fdx_jw_kkey(w, k, r->room);
+    if (p != NULL) {
+        memcpy(p, r->text, r->len);
+        fdx_jw_done(w, p + r->len);
+    }
+}
 
 /* The values of event.kind, event.category and event.action, which depend only on the kind
  * of record and its protocol: "event","category":["network"],"action":"netflow_flow". */
@@ -139,6 +149,7 @@ static const struct member_run *event_head(const struct fdx_flow *f)
     p = cat(p, fdx_key_event_action.frag, fdx_key_event_action.len);
     p = cat_quoted(p, metric ? TEXT("sflow_counters") : dataset_name(f->proto));
     r->len = (uint16_t)(p - r->text);
+    r->room = r->len; /* texts: each asks its exact size */
     r->valid = true;
     return r;
 }
@@ -179,8 +190,9 @@ static const struct member_run *netflow_head(const struct fdx_flow *f,
     p = cat(p, source_id->frag, source_id->len);
     p += fdx_fmt_u64(p, f->domain_id);
     p = cat(p, version->frag, version->len);
-    p += fdx_fmt_u64(p, proto_version(f->proto));
-    h->run.len = (uint16_t)(p - h->run.text);
+    size_t digits = fdx_fmt_u64(p, proto_version(f->proto));
+    h->run.len = (uint16_t)(p + digits - h->run.text);
+    h->run.room = (uint16_t)(p + 20 - h->run.text); /* a number asks 20, the last one most */
     h->run.valid = true;
     h->addr = f->exporter;
     h->port = f->exporter_port;
@@ -207,7 +219,7 @@ static void ecs_event(struct fdx_jw *w, const struct fdx_slot *s, const struct f
 {
     const struct fdx_flow *f = &s->flow;
     const struct member_run *head = event_head(f); /* kind, category, action */
-    fdx_jwk_raw(w, FDX_KEY(event_kind), head->text, head->len);
+    put_run(w, FDX_KEY(event_kind), head);
     if (fdx_flow_has(f, FDX_F_START)) {
         fdx_jwk_time(w, FDX_KEY(event_start), f->start_ms);
     }
@@ -281,7 +293,7 @@ static void ecs_netflow_exporter(struct fdx_jw *w, const struct fdx_flow *f,
                                  const struct exporter_text *x)
 {
     const struct member_run *head = netflow_head(f, x); /* type, exporter address to version */
-    fdx_jwk_raw(w, FDX_KEY(netflow_type), head->text, head->len);
+    put_run(w, FDX_KEY(netflow_type), head);
     fdx_jw_opened(w, &fdx_obj_netflow_exporter);
     if (f->export_ms != 0) {
         fdx_jwk_time(w, FDX_KEY(netflow_exporter_timestamp), f->export_ms);

@@ -233,8 +233,8 @@ void fdx_document_enrich_ecs(struct fdx_jw *w, const struct fdx_slot *s,
     case FDX_DOC_NETWORK:
         if (has(s, FDX_E_COMMUNITY_ID)) {
             /* "1:" + base64: nothing to escape */
-            fdx_jwk_lit(w, FDX_KEY(network_community_id), s->enr.community_id,
-                        strlen(s->enr.community_id));
+            fdx_jwk_str_plain(w, FDX_KEY(network_community_id), s->enr.community_id,
+                              strlen(s->enr.community_id));
         }
         put_labels(w, s, strings, g);
         break;
@@ -298,7 +298,8 @@ void fdx_document_enrich_pmacct(struct fdx_jw *w, const struct fdx_slot *s,
     pmacct_side(w, s, strings, true);
     pmacct_side(w, s, strings, false);
     if (has(s, FDX_E_COMMUNITY_ID)) {
-        fdx_jwk_lit(w, FDX_KEY(pm_community_id), e->community_id, strlen(e->community_id));
+        fdx_jwk_str_plain(w, FDX_KEY(pm_community_id), e->community_id,
+                          strlen(e->community_id));
     }
     if (has(s, FDX_E_SENSOR)) {
         put_str(w, FDX_KEY(pm_sensor), strings, e->sensor);

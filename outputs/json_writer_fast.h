@@ -142,6 +142,21 @@ static inline void fdx_jwk_lit(struct fdx_jw *w, const struct fdx_jw_key *k, con
     }
 }
 
+/* A string that needs no escaping by its origin (a hash's base64 text), with the room an
+ * escaped string of its length asks (fdx_jwk_str's bound), so a document fails at the same
+ * size either way. */
+static inline void fdx_jwk_str_plain(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s,
+                                     size_t len)
+{
+    char *p = fdx_jw_kkey(w, k, len * 6 + 2);
+    if (p != NULL) {
+        *p++ = '"';
+        fdx_jw_copy(p, s, len);
+        p[len] = '"';
+        fdx_jw_done(w, p + len + 1);
+    }
+}
+
 /* An unsigned number as a JSON string ("6"). */
 static inline void fdx_jwk_u64_text(struct fdx_jw *w, const struct fdx_jw_key *k, uint64_t v)
 {
@@ -167,7 +182,11 @@ static inline void fdx_jwk_raw(struct fdx_jw *w, const struct fdx_jw_key *k, con
 
 static inline void fdx_jwk_bool(struct fdx_jw *w, const struct fdx_jw_key *k, bool v)
 {
-    fdx_jwk_raw(w, k, v ? "true" : "false", v ? 4 : 5);
+    char *p = fdx_jw_kkey(w, k, 5); /* room for either */
+    if (p != NULL) {
+        memcpy(p, v ? "true " : "false", 5);
+        fdx_jw_done(w, p + 5 - v);
+    }
 }
 
 static inline void fdx_jwk_ip(struct fdx_jw *w, const struct fdx_jw_key *k,
