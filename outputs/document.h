@@ -32,9 +32,10 @@ int fdx_document_encode(struct fdx_doc_batch *d, const struct fdx_slot *s,
 void fdx_document_id(const struct fdx_flow *f, uint64_t *hi, uint64_t *lo);
 
 /* The id's hash in steps: fdx_doc_id_begin gathers the words (none when on is false: the
- * steps then do nothing and the id stays 0), each fdx_doc_id_step absorbs up to count of them. Each word is a
- * chain of dependent multiplications; the encoder takes a few steps between the parts of a
- * document, so that the processor works through them while it writes the next part. */
+ * steps then do nothing and the id stays 0), each fdx_doc_id_step absorbs up to count of
+ * them. Each word is a chain of dependent multiplications; the encoder takes a few steps
+ * between the parts of a document, so that the processor works through them while it
+ * writes the next part. */
 #define FDX_DOC_ID_WORDS 16
 struct fdx_doc_id_hash {
     uint64_t words[FDX_DOC_ID_WORDS];

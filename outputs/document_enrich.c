@@ -203,7 +203,8 @@ static void put_tail(struct fdx_jw *w, const struct fdx_slot *s, const struct fd
 
 const uint32_t fdx_doc_enrich_bits[FDX_DOC_TAIL + 1] = {
     [FDX_DOC_EVENT] = 0,
-    [FDX_DOC_SOURCE] = FDX_EBIT(FDX_E_SRC_AS) | FDX_EBIT(FDX_E_SRC_AS_ORG) | FDX_EBIT(FDX_E_SRC_GEO),
+    [FDX_DOC_SOURCE] =
+        FDX_EBIT(FDX_E_SRC_AS) | FDX_EBIT(FDX_E_SRC_AS_ORG) | FDX_EBIT(FDX_E_SRC_GEO),
     [FDX_DOC_DESTINATION] =
         FDX_EBIT(FDX_E_DST_AS) | FDX_EBIT(FDX_E_DST_AS_ORG) | FDX_EBIT(FDX_E_DST_GEO),
     [FDX_DOC_NETWORK] = FDX_EBIT(FDX_E_COMMUNITY_ID),
