@@ -10,6 +10,9 @@
 
 #include "compiler.h"
 
+/* Inline at every call site even in long schema functions: the point of these writers. */
+#define FDX_JW_INLINE static inline __attribute__((always_inline))
+
 /* Makes o the open object (closing and opening objects as needed). */
 void fdx_jw_enter(struct fdx_jw *w, const struct fdx_jw_obj *o);
 /* The key step when the fast bound does not hold: grows the buffer or records the error. */
@@ -19,7 +22,7 @@ extern const char fdx_jw_digits2[201];
 
 /* Writes ,"name": (no ',' before an object's first member) and returns where the value goes,
  * with room for vmax bytes; NULL after an error. */
-static inline char *fdx_jw_kkey(struct fdx_jw *w, const struct fdx_jw_key *k, size_t vmax)
+FDX_JW_INLINE char *fdx_jw_kkey(struct fdx_jw *w, const struct fdx_jw_key *k, size_t vmax)
 {
     if (FDX_UNLIKELY(w->cur != k->parent)) {
         fdx_jw_enter(w, k->parent);
@@ -38,12 +41,12 @@ static inline char *fdx_jw_kkey(struct fdx_jw *w, const struct fdx_jw_key *k, si
 }
 
 /* The value written in place ends at end. */
-static inline void fdx_jw_done(struct fdx_jw *w, char *end)
+FDX_JW_INLINE void fdx_jw_done(struct fdx_jw *w, char *end)
 {
     w->b->len = (size_t)(end - w->b->p);
 }
 
-static inline unsigned fdx_jw_u64_digits(uint64_t v)
+FDX_JW_INLINE unsigned fdx_jw_u64_digits(uint64_t v)
 {
     unsigned n = 1;
     for (;;) {
@@ -66,7 +69,7 @@ static inline unsigned fdx_jw_u64_digits(uint64_t v)
 
 /* Decimal text of v at out (20 bytes), two digits at a time from the end; returns the
  * length. */
-static inline size_t fdx_jw_put_u64(char *out, uint64_t v)
+FDX_JW_INLINE size_t fdx_jw_put_u64(char *out, uint64_t v)
 {
     unsigned n = fdx_jw_u64_digits(v);
     char *p = out + n;
@@ -84,7 +87,7 @@ static inline size_t fdx_jw_put_u64(char *out, uint64_t v)
     return n;
 }
 
-static inline void fdx_jwk_u64(struct fdx_jw *w, const struct fdx_jw_key *k, uint64_t v)
+FDX_JW_INLINE void fdx_jwk_u64(struct fdx_jw *w, const struct fdx_jw_key *k, uint64_t v)
 {
     char *p = fdx_jw_kkey(w, k, 20);
     if (p != NULL) {
@@ -92,7 +95,7 @@ static inline void fdx_jwk_u64(struct fdx_jw *w, const struct fdx_jw_key *k, uin
     }
 }
 
-static inline void fdx_jwk_i64(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t v)
+FDX_JW_INLINE void fdx_jwk_i64(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t v)
 {
     char *p = fdx_jw_kkey(w, k, 21);
     if (p == NULL) {
@@ -108,7 +111,7 @@ static inline void fdx_jwk_i64(struct fdx_jw *w, const struct fdx_jw_key *k, int
 
 /* Copies len bytes; the short texts of a document (names, numbers, addresses, up to 32
  * bytes) with two overlapping fixed-size moves instead of a call. */
-static inline void fdx_jw_copy(char *p, const char *s, size_t len)
+FDX_JW_INLINE void fdx_jw_copy(char *p, const char *s, size_t len)
 {
     if (len >= 16 && len <= 32) {
         memcpy(p, s, 16);
@@ -130,7 +133,7 @@ static inline void fdx_jw_copy(char *p, const char *s, size_t len)
 
 /* A string that needs no escaping (flowdex's own constant texts, formatted numbers and
  * addresses): quoted and copied as it is. */
-static inline void fdx_jwk_lit(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s,
+FDX_JW_INLINE void fdx_jwk_lit(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s,
                                size_t len)
 {
     char *p = fdx_jw_kkey(w, k, len + 2);
@@ -145,7 +148,7 @@ static inline void fdx_jwk_lit(struct fdx_jw *w, const struct fdx_jw_key *k, con
 /* A string that needs no escaping by its origin (a hash's base64 text), with the room an
  * escaped string of its length asks (fdx_jwk_str's bound), so a document fails at the same
  * size either way. */
-static inline void fdx_jwk_str_plain(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s,
+FDX_JW_INLINE void fdx_jwk_str_plain(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s,
                                      size_t len)
 {
     char *p = fdx_jw_kkey(w, k, len * 6 + 2);
@@ -158,7 +161,7 @@ static inline void fdx_jwk_str_plain(struct fdx_jw *w, const struct fdx_jw_key *
 }
 
 /* An unsigned number as a JSON string ("6"). */
-static inline void fdx_jwk_u64_text(struct fdx_jw *w, const struct fdx_jw_key *k, uint64_t v)
+FDX_JW_INLINE void fdx_jwk_u64_text(struct fdx_jw *w, const struct fdx_jw_key *k, uint64_t v)
 {
     char *p = fdx_jw_kkey(w, k, fdx_jw_u64_digits(v) + 2); /* as fdx_jwk_lit of the text */
     if (p != NULL) {
@@ -170,7 +173,7 @@ static inline void fdx_jwk_u64_text(struct fdx_jw *w, const struct fdx_jw_key *k
 }
 
 /* Raw JSON text as the value (must be valid JSON). */
-static inline void fdx_jwk_raw(struct fdx_jw *w, const struct fdx_jw_key *k, const char *json,
+FDX_JW_INLINE void fdx_jwk_raw(struct fdx_jw *w, const struct fdx_jw_key *k, const char *json,
                                size_t len)
 {
     char *p = fdx_jw_kkey(w, k, len);
@@ -180,7 +183,7 @@ static inline void fdx_jwk_raw(struct fdx_jw *w, const struct fdx_jw_key *k, con
     }
 }
 
-static inline void fdx_jwk_bool(struct fdx_jw *w, const struct fdx_jw_key *k, bool v)
+FDX_JW_INLINE void fdx_jwk_bool(struct fdx_jw *w, const struct fdx_jw_key *k, bool v)
 {
     char *p = fdx_jw_kkey(w, k, 5); /* room for either */
     if (p != NULL) {
@@ -189,7 +192,7 @@ static inline void fdx_jwk_bool(struct fdx_jw *w, const struct fdx_jw_key *k, bo
     }
 }
 
-static inline void fdx_jwk_ip(struct fdx_jw *w, const struct fdx_jw_key *k,
+FDX_JW_INLINE void fdx_jwk_ip(struct fdx_jw *w, const struct fdx_jw_key *k,
                               const struct fdx_addr *a)
 {
     char *p = fdx_jw_kkey(w, k, FDX_ADDR_STRLEN + 2);
@@ -202,7 +205,7 @@ static inline void fdx_jwk_ip(struct fdx_jw *w, const struct fdx_jw_key *k,
 }
 
 /* ECS writes MAC addresses upper-case, dash-separated (RFC 7042 notation). */
-static inline void fdx_jwk_mac(struct fdx_jw *w, const struct fdx_jw_key *k,
+FDX_JW_INLINE void fdx_jwk_mac(struct fdx_jw *w, const struct fdx_jw_key *k,
                                const uint8_t mac[6])
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -222,7 +225,7 @@ static inline void fdx_jwk_mac(struct fdx_jw *w, const struct fdx_jw_key *k,
 }
 
 /* RFC 3339 UTC with milliseconds. */
-static inline void fdx_jwk_time(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t epoch_ms)
+FDX_JW_INLINE void fdx_jwk_time(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t epoch_ms)
 {
     char *p = fdx_jw_kkey(w, k, 34);
     if (p != NULL) {
