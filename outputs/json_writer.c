@@ -56,6 +56,17 @@ size_t fdx_fmt_u64(char *out, uint64_t v)
     return fdx_jw_put_u64(out, v);
 }
 
+#define HEX_DASH_ROW(h)                                                                            \
+    {h, '0', '-'}, {h, '1', '-'}, {h, '2', '-'}, {h, '3', '-'}, {h, '4', '-'}, {h, '5', '-'},      \
+        {h, '6', '-'}, {h, '7', '-'}, {h, '8', '-'}, {h, '9', '-'}, {h, 'A', '-'}, {h, 'B', '-'},  \
+        {h, 'C', '-'}, {h, 'D', '-'}, {h, 'E', '-'}, {h, 'F', '-'}
+const char fdx_jw_hex_dash[256][4] = {
+    HEX_DASH_ROW('0'), HEX_DASH_ROW('1'), HEX_DASH_ROW('2'), HEX_DASH_ROW('3'),
+    HEX_DASH_ROW('4'), HEX_DASH_ROW('5'), HEX_DASH_ROW('6'), HEX_DASH_ROW('7'),
+    HEX_DASH_ROW('8'), HEX_DASH_ROW('9'), HEX_DASH_ROW('A'), HEX_DASH_ROW('B'),
+    HEX_DASH_ROW('C'), HEX_DASH_ROW('D'), HEX_DASH_ROW('E'), HEX_DASH_ROW('F'),
+};
+
 /* Decimal text of each byte value followed by '.' (the unused bytes are NUL). */
 static const char octet_text[256][5] = {
     "0.",   "1.",   "2.",   "3.",   "4.",   "5.",   "6.",   "7.",   "8.",   "9.",   "10.",  "11.",

@@ -204,20 +204,20 @@ FDX_JW_INLINE void fdx_jwk_ip(struct fdx_jw *w, const struct fdx_jw_key *k,
     }
 }
 
+/* "XX-" of each byte value, upper-case (the fourth byte is NUL). */
+extern const char fdx_jw_hex_dash[256][4];
+
 /* ECS writes MAC addresses upper-case, dash-separated (RFC 7042 notation). */
 FDX_JW_INLINE void fdx_jwk_mac(struct fdx_jw *w, const struct fdx_jw_key *k,
                                const uint8_t mac[6])
 {
-    static const char hex[] = "0123456789ABCDEF";
     char *p = fdx_jw_kkey(w, k, 19);
     if (p == NULL) {
         return;
     }
     *p++ = '"';
     for (int i = 0; i < 6; i++) {
-        p[0] = hex[mac[i] >> 4];
-        p[1] = hex[mac[i] & 15];
-        p[2] = '-';
+        memcpy(p, fdx_jw_hex_dash[mac[i]], 4); /* the fourth byte is overwritten next */
         p += 3;
     }
     p[-1] = '"';
