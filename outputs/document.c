@@ -215,7 +215,9 @@ static unsigned proto_version(uint8_t proto)
     return proto < FDX_PROTO__COUNT ? v[proto] : 0;
 }
 
-static void ecs_event(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st)
+/* end_text: the end time already formatted for @timestamp, NULL without one. */
+static void ecs_event(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
+                      const char *end_text)
 {
     const struct fdx_flow *f = &s->flow;
     const struct member_run *head = event_head(f); /* kind, category, action */
@@ -223,8 +225,8 @@ static void ecs_event(struct fdx_jw *w, const struct fdx_slot *s, const struct f
     if (fdx_flow_has(f, FDX_F_START)) {
         fdx_jwk_time(w, FDX_KEY(event_start), f->start_ms);
     }
-    if (fdx_flow_has(f, FDX_F_END)) {
-        fdx_jwk_time(w, FDX_KEY(event_end), f->end_ms);
+    if (end_text != NULL) {
+        fdx_jwk_time_text(w, FDX_KEY(event_end), end_text);
     }
     if (fdx_flow_has(f, FDX_F_START) && fdx_flow_has(f, FDX_F_END) && f->end_ms >= f->start_ms) {
         /* ECS event.duration is in nanoseconds. */
@@ -441,8 +443,11 @@ static void encode_ecs(struct fdx_jw *w, const struct fdx_slot *s, const struct 
     const struct fdx_flow *f = &s->flow;
     const struct exporter_text *x = exporter_text(f);
     fdx_doc_id_step(id, 4);
-    fdx_jwk_time(w, FDX_KEY(timestamp), fdx_document_event_ms(f));
-    ecs_event(w, s, st);
+    /* @timestamp is the end time when there is one: formatted once for both. */
+    char event_text[24];
+    fdx_fmt_rfc3339(event_text, fdx_document_event_ms(f));
+    fdx_jwk_time_text(w, FDX_KEY(timestamp), event_text);
+    ecs_event(w, s, st, fdx_flow_has(f, FDX_F_END) ? event_text : NULL);
     fdx_doc_id_step(id, 4);
     if (f->kind == FDX_KIND_COUNTERS) {
         fdx_jwk_lit(w, FDX_KEY(observer_ip), x->ip, x->ip_len);

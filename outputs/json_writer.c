@@ -68,7 +68,7 @@ const char fdx_jw_hex_dash[256][4] = {
 };
 
 /* Decimal text of each byte value followed by '.' (the unused bytes are NUL). */
-static const char octet_text[256][5] = {
+const char fdx_jw_octet_text[256][5] = {
     "0.",   "1.",   "2.",   "3.",   "4.",   "5.",   "6.",   "7.",   "8.",   "9.",   "10.",  "11.",
     "12.",  "13.",  "14.",  "15.",  "16.",  "17.",  "18.",  "19.",  "20.",  "21.",  "22.",  "23.",
     "24.",  "25.",  "26.",  "27.",  "28.",  "29.",  "30.",  "31.",  "32.",  "33.",  "34.",  "35.",
@@ -95,17 +95,7 @@ static const char octet_text[256][5] = {
 
 size_t fdx_fmt_addr(char *out, const struct fdx_addr *a)
 {
-    if (!fdx_addr_is_v4(a)) {
-        return fdx_addr_format(a, out);
-    }
-    /* Four bytes per octet (its digits and a dot); the last dot lies past the end. */
-    char *p = out;
-    for (int i = 12; i < 16; i++) {
-        unsigned v = a->b[i];
-        memcpy(p, octet_text[v], 4);
-        p += 2 + (v >= 10) + (v >= 100);
-    }
-    return (size_t)(p - out) - 1;
+    return fdx_jw_put_ip(out, a);
 }
 
 static void put2(char *p, unsigned v)
