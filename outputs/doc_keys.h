@@ -7,34 +7,34 @@
 
 #include "json_writer.h"
 
-/* X(id, parent id, dotted path with a trailing dot) */
+/* X(id, parent id, dotted path with a trailing dot, last segment of the path) */
 #define FDX_DOC_OBJECTS(X)                                                                         \
-    X(event, root, "event.")                                                                       \
-    X(source, root, "source.")                                                                     \
-    X(source_as, source, "source.as.")                                                             \
-    X(source_as_organization, source_as, "source.as.organization.")                                \
-    X(source_geo, source, "source.geo.")                                                           \
-    X(destination, root, "destination.")                                                           \
-    X(destination_as, destination, "destination.as.")                                              \
-    X(destination_as_organization, destination_as, "destination.as.organization.")                 \
-    X(destination_geo, destination, "destination.geo.")                                            \
-    X(network, root, "network.")                                                                   \
-    X(network_vlan, network, "network.vlan.")                                                      \
-    X(observer, root, "observer.")                                                                 \
-    X(observer_ingress, observer, "observer.ingress.")                                             \
-    X(observer_ingress_interface, observer_ingress, "observer.ingress.interface.")                 \
-    X(observer_egress, observer, "observer.egress.")                                               \
-    X(observer_egress_interface, observer_egress, "observer.egress.interface.")                    \
-    X(netflow, root, "netflow.")                                                                   \
-    X(netflow_exporter, netflow, "netflow.exporter.")                                              \
-    X(interface, root, "interface.")                                                               \
-    X(interface_in, interface, "interface.in.")                                                    \
-    X(interface_out, interface, "interface.out.")                                                  \
-    X(sflow, root, "sflow.")                                                                       \
-    X(sflow_counters, sflow, "sflow.counters.")                                                    \
-    X(sflow_counters_ethernet, sflow_counters, "sflow.counters.ethernet.")                         \
-    X(sflow_counters_processor, sflow_counters, "sflow.counters.processor.")                       \
-    X(flowdex, root, "flowdex.")
+    X(event, root, "event.", "event")                                                              \
+    X(source, root, "source.", "source")                                                           \
+    X(source_as, source, "source.as.", "as")                                                       \
+    X(source_as_organization, source_as, "source.as.organization.", "organization")                \
+    X(source_geo, source, "source.geo.", "geo")                                                    \
+    X(destination, root, "destination.", "destination")                                            \
+    X(destination_as, destination, "destination.as.", "as")                                        \
+    X(destination_as_organization, destination_as, "destination.as.organization.", "organization") \
+    X(destination_geo, destination, "destination.geo.", "geo")                                     \
+    X(network, root, "network.", "network")                                                        \
+    X(network_vlan, network, "network.vlan.", "vlan")                                              \
+    X(observer, root, "observer.", "observer")                                                     \
+    X(observer_ingress, observer, "observer.ingress.", "ingress")                                  \
+    X(observer_ingress_interface, observer_ingress, "observer.ingress.interface.", "interface")    \
+    X(observer_egress, observer, "observer.egress.", "egress")                                     \
+    X(observer_egress_interface, observer_egress, "observer.egress.interface.", "interface")       \
+    X(netflow, root, "netflow.", "netflow")                                                        \
+    X(netflow_exporter, netflow, "netflow.exporter.", "exporter")                                  \
+    X(interface, root, "interface.", "interface")                                                  \
+    X(interface_in, interface, "interface.in.", "in")                                              \
+    X(interface_out, interface, "interface.out.", "out")                                           \
+    X(sflow, root, "sflow.", "sflow")                                                              \
+    X(sflow_counters, sflow, "sflow.counters.", "counters")                                        \
+    X(sflow_counters_ethernet, sflow_counters, "sflow.counters.ethernet.", "ethernet")             \
+    X(sflow_counters_processor, sflow_counters, "sflow.counters.processor.", "processor")          \
+    X(flowdex, root, "flowdex.", "flowdex")
 
 /* X(id, parent object id, member name); the key is fdx_key_<id>. */
 #define FDX_DOC_KEYS_ECS(X)                                                                        \
@@ -221,7 +221,7 @@
     X(pm_country_scope, root, "country_scope")                                                     \
     X(pm_anonymized, root, "anonymized")
 
-#define FDX_DOC_OBJ_DECLARE(id, parent, path) extern const struct fdx_jw_obj fdx_obj_##id;
+#define FDX_DOC_OBJ_DECLARE(id, parent, path, name) extern const struct fdx_jw_obj fdx_obj_##id;
 #define FDX_DOC_KEY_DECLARE(id, parent, name) extern const struct fdx_jw_key fdx_key_##id;
 FDX_DOC_OBJECTS(FDX_DOC_OBJ_DECLARE)
 FDX_DOC_KEYS_ECS(FDX_DOC_KEY_DECLARE)

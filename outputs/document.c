@@ -44,58 +44,6 @@ int64_t fdx_document_event_ms(const struct fdx_flow *f)
     return f->export_ms != 0 ? f->export_ms : f->recv_ms;
 }
 
-/* 64-bit mixing (the finaliser of SplitMix64); two lanes with different seeds give the
- * 128-bit id. Not cryptographic: ids need to be stable and practically collision-free. */
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
-static void absorb(uint64_t *h, uint64_t v, uint64_t k)
-{
-    *h = mix64(*h ^ (v + k));
-}
-
-void fdx_document_id(const struct fdx_flow *f, uint64_t *hi, uint64_t *lo)
-{
-    uint64_t words[16];
-    unsigned n = 0;
-    uint64_t w;
-    for (int i = 0; i < 16; i += 8) {
-        memcpy(&w, f->exporter.b + i, 8);
-        words[n++] = w;
-        memcpy(&w, f->src.b + i, 8);
-        words[n++] = w;
-        memcpy(&w, f->dst.b + i, 8);
-        words[n++] = w;
-    }
-    words[n++] = (uint64_t)f->domain_id << 32 | f->export_seq;
-    words[n++] = (uint64_t)f->src_port << 48 | (uint64_t)f->dst_port << 32 |
-                 (uint64_t)f->ip_proto << 24 | (uint64_t)f->proto << 16 | f->rec_index;
-    words[n++] = (uint64_t)f->start_ms;
-    words[n++] = (uint64_t)f->end_ms;
-    words[n++] = f->raw_bytes;
-    words[n++] = f->raw_packets;
-    words[n++] = (uint64_t)f->in_if << 32 | f->out_if;
-    words[n++] = (uint64_t)f->kind;
-    /* Export time: two exports from one address (another session, another sampling) may
-     * repeat sequence numbers and flow keys, and records without start/end times would
-     * otherwise share ids across them. A replayed export keeps its export time. */
-    words[n++] = (uint64_t)f->export_ms;
-    uint64_t a = 0x6a09e667f3bcc908ULL, b = 0xbb67ae8584caa73bULL;
-    for (unsigned i = 0; i < n; i++) {
-        absorb(&a, words[i], 0x9e3779b97f4a7c15ULL);
-        absorb(&b, words[i], 0xc2b2ae3d27d4eb4fULL);
-    }
-    *hi = a;
-    *lo = b;
-}
-
 static struct text dataset_name(uint8_t proto)
 {
     switch (proto) {
@@ -151,31 +99,141 @@ static const struct exporter_text *exporter_text(const struct fdx_flow *f)
     return x;
 }
 
+static char *cat(char *p, const char *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static char *cat_quoted(char *p, struct text t)
+{
+    *p++ = '"';
+    p = cat(p, t.s, t.len);
+    *p++ = '"';
+    return p;
+}
+
+/* A run of members written as one text: built from the precompiled names once per thread,
+ * for values that are the same for many records. */
+struct member_run {
+    bool valid;
+    uint16_t len;
+    uint16_t room; /* what the members' own writes would ask: a document fails at the same size */
+    char text[192];
+};
+
+static void put_run(struct fdx_jw *w, const struct fdx_jw_key *k, const struct member_run *r)
+{
+    char *p = fdx_jw_kkey(w, k, r->room);
+    if (p != NULL) {
+        memcpy(p, r->text, r->len);
+        fdx_jw_done(w, p + r->len);
+    }
+}
+
+/* The values of event.kind, event.category and event.action, which depend only on the kind
+ * of record and its protocol: "event","category":["network"],"action":"netflow_flow". */
+static _Thread_local struct member_run event_heads[FDX_PROTO__COUNT + 1];
+
+static const struct member_run *event_head(const struct fdx_flow *f)
+{
+    bool metric = f->kind == FDX_KIND_COUNTERS;
+    unsigned i = metric ? FDX_PROTO__COUNT : f->proto < FDX_PROTO__COUNT ? f->proto : 0;
+    struct member_run *r = &event_heads[i];
+    if (FDX_LIKELY(r->valid)) {
+        return r;
+    }
+    char *p = cat_quoted(r->text, metric ? TEXT("metric") : TEXT("event"));
+    p = cat(p, fdx_key_event_category.frag, fdx_key_event_category.len);
+    p = cat(p, "[\"network\"]", 11);
+    p = cat(p, fdx_key_event_action.frag, fdx_key_event_action.len);
+    p = cat_quoted(p, metric ? TEXT("sflow_counters") : dataset_name(f->proto));
+    r->len = (uint16_t)(p - r->text);
+    r->room = r->len; /* texts: each asks its exact size */
+    r->valid = true;
+    return r;
+}
+
+static unsigned proto_version(uint8_t proto);
+
+/* The value of netflow.type and the first members of netflow.exporter, the same for every
+ * record of an exporter's datagrams (per kind of record): "netflow_flow","exporter":{
+ * "address":"192.0.2.1:2055","source_id":1,"version":9 (netflow.exporter stays open). */
+struct netflow_head {
+    struct fdx_addr addr;
+    uint16_t port;
+    uint8_t proto;
+    uint32_t domain;
+    struct member_run run;
+};
+
+static _Thread_local struct netflow_head netflow_heads[2]; /* flows, counters */
+
+static const struct member_run *netflow_head(const struct fdx_flow *f,
+                                             const struct exporter_text *x)
+{
+    bool counters = f->kind == FDX_KIND_COUNTERS;
+    struct netflow_head *h = &netflow_heads[counters];
+    if (FDX_LIKELY(h->run.valid && h->port == f->exporter_port && h->proto == f->proto &&
+                   h->domain == f->domain_id &&
+                   memcmp(h->addr.b, f->exporter.b, sizeof(h->addr.b)) == 0)) {
+        return &h->run;
+    }
+    const struct fdx_jw_obj *o = &fdx_obj_netflow_exporter;
+    const struct fdx_jw_key *address = &fdx_key_netflow_exporter_address;
+    const struct fdx_jw_key *source_id = &fdx_key_netflow_exporter_source_id;
+    const struct fdx_jw_key *version = &fdx_key_netflow_exporter_version;
+    char *p = cat_quoted(h->run.text, counters ? TEXT("sflow_counters") : dataset_name(f->proto));
+    p = cat(p, o->frag, o->frag_len);
+    p = cat(p, address->frag + 1, address->len - 1U); /* its first member: no ',' */
+    p = cat_quoted(p, (struct text){x->addr_port, x->addr_port_len});
+    p = cat(p, source_id->frag, source_id->len);
+    p += fdx_fmt_u64(p, f->domain_id);
+    p = cat(p, version->frag, version->len);
+    size_t digits = fdx_fmt_u64(p, proto_version(f->proto));
+    h->run.len = (uint16_t)(p + digits - h->run.text);
+    h->run.room = (uint16_t)(p + 20 - h->run.text); /* a number asks 20, the last one most */
+    h->run.valid = true;
+    h->addr = f->exporter;
+    h->port = f->exporter_port;
+    h->proto = f->proto;
+    h->domain = f->domain_id;
+    return &h->run;
+}
+
+static inline void enrich(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
+                          enum fdx_doc_group g)
+{
+    if (fdx_document_enrich_any(s, g)) {
+        fdx_document_enrich_ecs(w, s, st, g);
+    }
+}
+
 static unsigned proto_version(uint8_t proto)
 {
     static const unsigned v[FDX_PROTO__COUNT] = {0, 5, 9, 10, 5};
     return proto < FDX_PROTO__COUNT ? v[proto] : 0;
 }
 
-static void ecs_event(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st)
+/* end_text: the end time already formatted for @timestamp, NULL without one. */
+static void ecs_event(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
+                      const char *end_text)
 {
     const struct fdx_flow *f = &s->flow;
-    bool metric = f->kind == FDX_KIND_COUNTERS;
-    put_text(w, FDX_KEY(event_kind), metric ? TEXT("metric") : TEXT("event"));
-    fdx_jwk_raw(w, FDX_KEY(event_category), "[\"network\"]", 11);
-    put_text(w, FDX_KEY(event_action), metric ? TEXT("sflow_counters") : dataset_name(f->proto));
+    const struct member_run *head = event_head(f); /* kind, category, action */
+    put_run(w, FDX_KEY(event_kind), head);
     if (fdx_flow_has(f, FDX_F_START)) {
         fdx_jwk_time(w, FDX_KEY(event_start), f->start_ms);
     }
-    if (fdx_flow_has(f, FDX_F_END)) {
-        fdx_jwk_time(w, FDX_KEY(event_end), f->end_ms);
+    if (end_text != NULL) {
+        fdx_jwk_time_text(w, FDX_KEY(event_end), end_text);
     }
     if (fdx_flow_has(f, FDX_F_START) && fdx_flow_has(f, FDX_F_END) && f->end_ms >= f->start_ms) {
         /* ECS event.duration is in nanoseconds. */
         fdx_jwk_u64(w, FDX_KEY(event_duration), (uint64_t)(f->end_ms - f->start_ms) * 1000000u);
     }
     fdx_jwk_time(w, FDX_KEY(event_created), f->recv_ms);
-    fdx_document_enrich_ecs(w, s, st, FDX_DOC_EVENT);
+    enrich(w, s, st, FDX_DOC_EVENT);
 }
 
 static void ecs_endpoint(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
@@ -199,7 +257,7 @@ static void ecs_endpoint(struct fdx_jw *w, const struct fdx_slot *s, const struc
     if (!looked_up && as != 0 && fdx_flow_has(f, src ? FDX_F_SRC_AS : FDX_F_DST_AS)) {
         fdx_jwk_u64(w, src ? FDX_KEY(source_as_number) : FDX_KEY(destination_as_number), as);
     }
-    fdx_document_enrich_ecs(w, s, st, src ? FDX_DOC_SOURCE : FDX_DOC_DESTINATION);
+    enrich(w, s, st, src ? FDX_DOC_SOURCE : FDX_DOC_DESTINATION);
 }
 
 static void ecs_network(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st)
@@ -209,8 +267,7 @@ static void ecs_network(struct fdx_jw *w, const struct fdx_slot *s, const struct
         if (proto_names[f->ip_proto].s != NULL) {
             put_text(w, FDX_KEY(network_transport), proto_names[f->ip_proto]);
         }
-        char num[20];
-        fdx_jwk_lit(w, FDX_KEY(network_iana_number), num, fdx_fmt_u64(num, f->ip_proto));
+        fdx_jwk_u64_text(w, FDX_KEY(network_iana_number), f->ip_proto);
     }
     if (f->ip_version == 4 || f->ip_version == 6) {
         put_text(w, FDX_KEY(network_type), f->ip_version == 4 ? TEXT("ipv4") : TEXT("ipv6"));
@@ -230,18 +287,16 @@ static void ecs_network(struct fdx_jw *w, const struct fdx_slot *s, const struct
     if (fdx_flow_has(f, FDX_F_SRC_VLAN)) {
         fdx_jwk_u64(w, FDX_KEY(network_vlan_id), f->src_vlan);
     }
-    fdx_document_enrich_ecs(w, s, st, FDX_DOC_NETWORK);
+    enrich(w, s, st, FDX_DOC_NETWORK);
 }
 
 /* netflow.type and netflow.exporter.* */
-static void ecs_netflow_exporter(struct fdx_jw *w, const struct fdx_flow *f)
+static void ecs_netflow_exporter(struct fdx_jw *w, const struct fdx_flow *f,
+                                 const struct exporter_text *x)
 {
-    const struct exporter_text *x = exporter_text(f);
-    put_text(w, FDX_KEY(netflow_type),
-             f->kind == FDX_KIND_COUNTERS ? TEXT("sflow_counters") : dataset_name(f->proto));
-    fdx_jwk_lit(w, FDX_KEY(netflow_exporter_address), x->addr_port, x->addr_port_len);
-    fdx_jwk_u64(w, FDX_KEY(netflow_exporter_source_id), f->domain_id);
-    fdx_jwk_u64(w, FDX_KEY(netflow_exporter_version), proto_version(f->proto));
+    const struct member_run *head = netflow_head(f, x); /* type, exporter address to version */
+    put_run(w, FDX_KEY(netflow_type), head);
+    fdx_jw_opened(w, &fdx_obj_netflow_exporter);
     if (f->export_ms != 0) {
         fdx_jwk_time(w, FDX_KEY(netflow_exporter_timestamp), f->export_ms);
     }
@@ -370,9 +425,10 @@ static void ecs_netflow_details(struct fdx_jw *w, const struct fdx_flow *f)
     }
 }
 
-static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_doc_opts *o)
+static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_doc_opts *o,
+                        const struct exporter_text *x)
 {
-    ecs_netflow_exporter(w, &s->flow);
+    ecs_netflow_exporter(w, &s->flow, x);
     ecs_netflow_fields(w, &s->flow);
     ecs_netflow_details(w, &s->flow);
     if (o->extra_ies) {
@@ -380,35 +436,48 @@ static void ecs_netflow(struct fdx_jw *w, const struct fdx_slot *s, const struct
     }
 }
 
+/* The id's words are absorbed a few at a time between the parts (fdx_doc_id_step). */
 static void encode_ecs(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
-                       const struct fdx_doc_opts *o)
+                       const struct fdx_doc_opts *o, struct fdx_doc_id_hash *id)
 {
     const struct fdx_flow *f = &s->flow;
-    fdx_jwk_time(w, FDX_KEY(timestamp), fdx_document_event_ms(f));
-    ecs_event(w, s, st);
+    const struct exporter_text *x = exporter_text(f);
+    fdx_doc_id_step(id, 4);
+    /* @timestamp is the end time when there is one: formatted once for both. */
+    char event_text[24];
+    fdx_fmt_rfc3339(event_text, fdx_document_event_ms(f));
+    fdx_jwk_time_text(w, FDX_KEY(timestamp), event_text);
+    ecs_event(w, s, st, fdx_flow_has(f, FDX_F_END) ? event_text : NULL);
+    fdx_doc_id_step(id, 4);
     if (f->kind == FDX_KIND_COUNTERS) {
-        fdx_jwk_lit(w, FDX_KEY(observer_ip), exporter_text(f)->ip, exporter_text(f)->ip_len);
-        fdx_document_enrich_ecs(w, s, st, FDX_DOC_OBSERVER);
+        fdx_jwk_lit(w, FDX_KEY(observer_ip), x->ip, x->ip_len);
+        enrich(w, s, st, FDX_DOC_OBSERVER);
         fdx_document_counters_ecs(w, s);
-        ecs_netflow(w, s, o);
-        fdx_document_enrich_ecs(w, s, st, FDX_DOC_TAIL);
+        ecs_netflow(w, s, o, x);
+        enrich(w, s, st, FDX_DOC_TAIL);
         return;
     }
     ecs_endpoint(w, s, st, true);
     ecs_endpoint(w, s, st, false);
+    fdx_doc_id_step(id, 4);
     ecs_network(w, s, st);
-    const struct exporter_text *x = exporter_text(f);
     fdx_jwk_lit(w, FDX_KEY(observer_ip), x->ip, x->ip_len);
-    fdx_document_enrich_ecs(w, s, st, FDX_DOC_OBSERVER);
-    ecs_netflow(w, s, o);
-    fdx_document_enrich_ecs(w, s, st, FDX_DOC_TAIL);
+    enrich(w, s, st, FDX_DOC_OBSERVER);
+    fdx_doc_id_step(id, 4);
+    ecs_netflow(w, s, o, x);
+    enrich(w, s, st, FDX_DOC_TAIL);
 }
 
 /* pmacct prints times as "YYYY-MM-DD HH:MM:SS.uuuuuu" (timestamps_since_epoch false). */
 static void pmacct_time(struct fdx_jw *w, const struct fdx_jw_key *key, int64_t ms)
 {
-    char tmp[32];
-    fdx_jwk_lit(w, key, tmp, fdx_fmt_datetime(tmp, ms, ' ', 6, false));
+    char *p = fdx_jw_kkey(w, key, 26 + 2); /* 26 bytes of text, quoted */
+    if (p != NULL) {
+        *p++ = '"';
+        p += fdx_fmt_datetime(p, ms, ' ', 6, false);
+        *p++ = '"';
+        fdx_jw_done(w, p);
+    }
 }
 
 static void encode_pmacct(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st)
@@ -463,15 +532,13 @@ static void encode_pmacct(struct fdx_jw *w, const struct fdx_slot *s, const stru
         fdx_jwk_ip(w, FDX_KEY(pm_peer_ip_dst), &f->bgp_next_hop);
     }
     if (fdx_flow_has(f, FDX_F_TCP_FLAGS)) {
-        char num[20];
-        fdx_jwk_lit(w, FDX_KEY(pm_tcp_flags), num, fdx_fmt_u64(num, f->tcp_flags));
+        fdx_jwk_u64_text(w, FDX_KEY(pm_tcp_flags), f->tcp_flags);
     }
     if (fdx_flow_has(f, FDX_F_IP_PROTO)) {
         if (proto_names[f->ip_proto].s != NULL) {
             put_text(w, FDX_KEY(pm_ip_proto), proto_names[f->ip_proto]);
         } else {
-            char num[20];
-            fdx_jwk_lit(w, FDX_KEY(pm_ip_proto), num, fdx_fmt_u64(num, f->ip_proto));
+            fdx_jwk_u64_text(w, FDX_KEY(pm_ip_proto), f->ip_proto);
         }
     }
     if (fdx_flow_has(f, FDX_F_TOS)) {
@@ -499,16 +566,22 @@ int fdx_document_encode(struct fdx_doc_batch *d, const struct fdx_slot *s,
     if (d->n >= d->cap) {
         return -ENOBUFS;
     }
+    struct fdx_doc_id_hash id;
+    fdx_doc_id_begin(&id, &s->flow, !o->skip_ids);
     size_t start = d->body.len;
     struct fdx_jw w;
     fdx_jw_begin(&w, &d->body);
     if (o->schema == FDX_SCHEMA_PMACCT) {
+        fdx_doc_id_step(&id, FDX_DOC_ID_WORDS / 2);
         encode_pmacct(&w, s, strings);
     } else {
-        encode_ecs(&w, s, strings, o);
+        encode_ecs(&w, s, strings, o, &id);
     }
+    fdx_doc_id_step(&id, FDX_DOC_ID_WORDS); /* the rest */
     int rc = fdx_jw_end(&w);
-    if (rc == 0) {
+    if (rc == 0 && d->body.cap > d->body.len) {
+        d->body.p[d->body.len++] = '\n';
+    } else if (rc == 0) {
         rc = fdx_buf_append(&d->body, "\n", 1);
     }
     if (rc != 0) {
@@ -520,10 +593,7 @@ int fdx_document_encode(struct fdx_doc_batch *d, const struct fdx_slot *s,
     m->len = (uint32_t)(d->body.len - start - 1);
     m->event_ms = fdx_document_event_ms(&s->flow);
     m->kind = s->flow.kind;
-    if (o->skip_ids) {
-        m->id_hi = m->id_lo = 0;
-    } else {
-        fdx_document_id(&s->flow, &m->id_hi, &m->id_lo);
-    }
+    m->id_hi = id.hi;
+    m->id_lo = id.lo;
     return 0;
 }

@@ -31,6 +31,20 @@ int fdx_document_encode(struct fdx_doc_batch *d, const struct fdx_slot *s,
  * same ids; a datagram the exporter sent twice gives the same ids too (a counted duplicate). */
 void fdx_document_id(const struct fdx_flow *f, uint64_t *hi, uint64_t *lo);
 
+/* The id's hash in steps: fdx_doc_id_begin gathers the words (none when on is false: the
+ * steps then do nothing and the id stays 0), each fdx_doc_id_step absorbs up to count of
+ * them. Each word is a chain of dependent multiplications; the encoder takes a few steps
+ * between the parts of a document, so that the processor works through them while it
+ * writes the next part. */
+#define FDX_DOC_ID_WORDS 16
+struct fdx_doc_id_hash {
+    uint64_t words[FDX_DOC_ID_WORDS];
+    uint64_t hi, lo;
+    unsigned n, done;
+};
+void fdx_doc_id_begin(struct fdx_doc_id_hash *h, const struct fdx_flow *f, bool on);
+void fdx_doc_id_step(struct fdx_doc_id_hash *h, unsigned count);
+
 /* Time that names the record's index: end, else start, else export, else receive. */
 int64_t fdx_document_event_ms(const struct fdx_flow *f);
 
@@ -49,6 +63,19 @@ enum fdx_doc_group {
 /* Sections written by their own modules (document_enrich.c, document_counters.c). */
 void fdx_document_enrich_ecs(struct fdx_jw *w, const struct fdx_slot *s,
                              const struct fdx_intern *strings, enum fdx_doc_group g);
+
+/* The enrichment bits the writer of each group reads (document_enrich.c keeps it next to the
+ * writers). */
+extern const uint32_t fdx_doc_enrich_bits[FDX_DOC_TAIL + 1];
+
+/* Whether fdx_document_enrich_ecs has anything to write for group g: most records carry
+ * only a few enrichment fields, and the encoder skips the call for the other groups. */
+static inline bool fdx_document_enrich_any(const struct fdx_slot *s, enum fdx_doc_group g)
+{
+    const uint64_t if_names = FDX_BIT(FDX_F_IN_IF_NAME) | FDX_BIT(FDX_F_OUT_IF_NAME);
+    return (s->enr.present & fdx_doc_enrich_bits[g]) != 0 || s->enr.nlabels != 0 ||
+           s->enr.anonymized != 0 || (g == FDX_DOC_OBSERVER && (s->flow.present & if_names));
+}
 void fdx_document_enrich_pmacct(struct fdx_jw *w, const struct fdx_slot *s,
                                 const struct fdx_intern *strings);
 void fdx_document_counters_ecs(struct fdx_jw *w, const struct fdx_slot *s);

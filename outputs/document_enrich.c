@@ -70,9 +70,12 @@ static enum fdx_doc_group label_group(const char *key)
     return FDX_DOC_TAIL;
 }
 
-/* Labels of group g, sorted by key. */
-static void put_labels(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st,
-                       enum fdx_doc_group g)
+/* Labels of group g, sorted by key (kept out of line: its arrays would cost every caller a
+ * larger frame). */
+__attribute__((noinline)) static void put_labels_sorted(struct fdx_jw *w,
+                                                        const struct fdx_slot *s,
+                                                        const struct fdx_intern *st,
+                                                        enum fdx_doc_group g)
 {
     const char *key[FDX_ENR_LABELS_MAX];
     uint32_t val[FDX_ENR_LABELS_MAX];
@@ -93,6 +96,14 @@ static void put_labels(struct fdx_jw *w, const struct fdx_slot *s, const struct 
     }
     for (unsigned i = 0; i < n; i++) {
         put_label(w, key[i], st, val[i]);
+    }
+}
+
+static inline void put_labels(struct fdx_jw *w, const struct fdx_slot *s,
+                              const struct fdx_intern *st, enum fdx_doc_group g)
+{
+    if (s->enr.nlabels != 0) { /* most records have none: no sorting set up per group */
+        put_labels_sorted(w, s, st, g);
     }
 }
 
@@ -161,17 +172,25 @@ static size_t anonymized_list(uint8_t bits, char *out, size_t cap)
     return n;
 }
 
+/* flowdex.anonymized and flowdex.anonymization (out of line: its list buffer would cost
+ * every document a larger frame). */
+__attribute__((noinline)) static void put_anonymized(struct fdx_jw *w,
+                                                     const struct fdx_enrichment *e)
+{
+    char list[256];
+    size_t n = anonymized_list(e->anonymized, list, sizeof(list));
+    fdx_jwk_raw(w, FDX_KEY(flowdex_anonymized), list, n);
+    if (e->anon_mode != FDX_ANON_MODE_NONE) {
+        fdx_jwk_cstr(w, FDX_KEY(flowdex_anonymization),
+                     e->anon_mode == FDX_ANON_MODE_TRUNCATE ? "truncate" : "cryptopan");
+    }
+}
+
 static void put_tail(struct fdx_jw *w, const struct fdx_slot *s, const struct fdx_intern *st)
 {
     const struct fdx_enrichment *e = &s->enr;
     if (e->anonymized != 0) {
-        char list[256];
-        size_t n = anonymized_list(e->anonymized, list, sizeof(list));
-        fdx_jwk_raw(w, FDX_KEY(flowdex_anonymized), list, n);
-        if (e->anon_mode != FDX_ANON_MODE_NONE) {
-            fdx_jwk_cstr(w, FDX_KEY(flowdex_anonymization),
-                         e->anon_mode == FDX_ANON_MODE_TRUNCATE ? "truncate" : "cryptopan");
-        }
+        put_anonymized(w, e);
     }
     if (has(s, FDX_E_COUNTRY_SCOPE)) {
         put_str(w, FDX_KEY(flowdex_country_scope), st, e->country_scope);
@@ -181,6 +200,18 @@ static void put_tail(struct fdx_jw *w, const struct fdx_slot *s, const struct fd
     }
     put_labels(w, s, st, FDX_DOC_TAIL);
 }
+
+const uint32_t fdx_doc_enrich_bits[FDX_DOC_TAIL + 1] = {
+    [FDX_DOC_EVENT] = 0,
+    [FDX_DOC_SOURCE] =
+        FDX_EBIT(FDX_E_SRC_AS) | FDX_EBIT(FDX_E_SRC_AS_ORG) | FDX_EBIT(FDX_E_SRC_GEO),
+    [FDX_DOC_DESTINATION] =
+        FDX_EBIT(FDX_E_DST_AS) | FDX_EBIT(FDX_E_DST_AS_ORG) | FDX_EBIT(FDX_E_DST_GEO),
+    [FDX_DOC_NETWORK] = FDX_EBIT(FDX_E_COMMUNITY_ID),
+    [FDX_DOC_OBSERVER] =
+        FDX_EBIT(FDX_E_IN_IF_NAME) | FDX_EBIT(FDX_E_OUT_IF_NAME) | FDX_EBIT(FDX_E_SENSOR),
+    [FDX_DOC_TAIL] = FDX_EBIT(FDX_E_COUNTRY_SCOPE),
+};
 
 void fdx_document_enrich_ecs(struct fdx_jw *w, const struct fdx_slot *s,
                              const struct fdx_intern *strings, enum fdx_doc_group g)
@@ -202,7 +233,9 @@ void fdx_document_enrich_ecs(struct fdx_jw *w, const struct fdx_slot *s,
         break;
     case FDX_DOC_NETWORK:
         if (has(s, FDX_E_COMMUNITY_ID)) {
-            fdx_jwk_cstr(w, FDX_KEY(network_community_id), s->enr.community_id);
+            /* "1:" + base64: nothing to escape */
+            fdx_jwk_str_plain(w, FDX_KEY(network_community_id), s->enr.community_id,
+                              strlen(s->enr.community_id));
         }
         put_labels(w, s, strings, g);
         break;
@@ -266,7 +299,8 @@ void fdx_document_enrich_pmacct(struct fdx_jw *w, const struct fdx_slot *s,
     pmacct_side(w, s, strings, true);
     pmacct_side(w, s, strings, false);
     if (has(s, FDX_E_COMMUNITY_ID)) {
-        fdx_jwk_cstr(w, FDX_KEY(pm_community_id), e->community_id);
+        fdx_jwk_str_plain(w, FDX_KEY(pm_community_id), e->community_id,
+                          strlen(e->community_id));
     }
     if (has(s, FDX_E_SENSOR)) {
         put_str(w, FDX_KEY(pm_sensor), strings, e->sensor);

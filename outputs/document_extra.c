@@ -5,7 +5,6 @@
  * are netflow.ie<id> (IANA) or netflow.pen<enterprise>_<id>. */
 #include "document.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "ie_registry.h"
@@ -113,22 +112,56 @@ static void write_value(struct fdx_jw *w, const char *key, uint8_t type, const u
     fdx_jw_hex(w, key, p, len);
 }
 
+/* Appends len bytes of part to the key of n bytes, truncated as snprintf would at the end of
+ * the key buffer; returns the new length. */
+#define KEY_MAX 128
+static size_t key_part(char *key, size_t n, const char *part, size_t len)
+{
+    if (len > KEY_MAX - 1 - n) {
+        len = KEY_MAX - 1 - n;
+    }
+    memcpy(key + n, part, len);
+    return n + len;
+}
+
+static size_t key_number(char *key, size_t n, uint64_t v)
+{
+    char digits[20];
+    return key_part(key, n, digits, fdx_fmt_u64(digits, v));
+}
+
+/* "<prefix>.<name>": the registry's name, else pen<enterprise>_<id> or ie<id> (built without
+ * stdio: a record may carry several of them). */
+static void extra_key(char key[KEY_MAX], const char *prefix, const struct fdx_extra_ie *ie)
+{
+    bool reverse;
+    const struct fdx_ie_info *info = fdx_ie_lookup_any(ie->pen, ie->id, &reverse);
+    size_t n = key_part(key, 0, prefix, strlen(prefix));
+    n = key_part(key, n, ".", 1);
+    if (info != NULL) {
+        if (reverse) {
+            n = key_part(key, n, "reverse_", 8);
+        }
+        n = key_part(key, n, info->snake, strlen(info->snake));
+    } else if (ie->pen != 0) {
+        n = key_part(key, n, "pen", 3);
+        n = key_number(key, n, ie->pen);
+        n = key_part(key, n, "_", 1);
+        n = key_number(key, n, ie->id);
+    } else {
+        n = key_part(key, n, "ie", 2);
+        n = key_number(key, n, ie->id);
+    }
+    key[n] = '\0';
+}
+
 void fdx_document_extra_ies(struct fdx_jw *w, const struct fdx_slot *s, const char *prefix)
 {
     const struct fdx_flow_extra *x = &s->extra;
     for (unsigned i = 0; i < x->n; i++) {
         const struct fdx_extra_ie *ie = &x->ie[i];
-        bool reverse;
-        const struct fdx_ie_info *info = fdx_ie_lookup_any(ie->pen, ie->id, &reverse);
-        char key[128];
-        if (info != NULL) {
-            snprintf(key, sizeof(key), "%s.%s%s", prefix, reverse ? "reverse_" : "",
-                     info->snake);
-        } else if (ie->pen != 0) {
-            snprintf(key, sizeof(key), "%s.pen%u_%u", prefix, ie->pen, ie->id);
-        } else {
-            snprintf(key, sizeof(key), "%s.ie%u", prefix, ie->id);
-        }
+        char key[KEY_MAX];
+        extra_key(key, prefix, ie);
         write_value(w, key, ie->type, x->data + ie->off, ie->len);
     }
 }

@@ -9,41 +9,38 @@
 #include <string.h>
 #include <time.h>
 
-const struct fdx_jw_obj fdx_jw_root = FDX_JW_OBJ_INIT(NULL, "");
+const struct fdx_jw_obj fdx_jw_root = {NULL, "", 0, 0, ""};
 
-static inline void put(struct fdx_jw *w, const char *s, size_t n)
-{
-    struct fdx_buf *b = w->b;
-    if (FDX_LIKELY(w->err == 0 && b->cap - b->len >= n)) { /* room reserved: no call */
-        memcpy(b->p + b->len, s, n);
-        b->len += n;
-    } else if (w->err == 0) {
-        w->err = fdx_buf_append(b, s, n);
-    }
-}
-
-/* Room for n more bytes at the end of the buffer, or NULL after an error. */
+/* Room for n more bytes at the end of the buffer, or NULL after an error (the first one is
+ * kept; the fast bound then fails every check). */
 static inline char *room(struct fdx_jw *w, size_t n)
 {
     struct fdx_buf *b = w->b;
-    if (FDX_UNLIKELY(b->cap - b->len < n || w->err != 0)) {
+    if (FDX_UNLIKELY(b->len + n > w->fast_cap)) {
         if (w->err == 0) {
             w->err = fdx_buf_reserve(b, n);
         }
         if (w->err != 0) {
+            w->fast_cap = 0;
             return NULL;
         }
+        w->fast_cap = b->cap;
     }
     return b->p + b->len;
 }
 
-/* The value written in place ends at end. */
-static inline void done(struct fdx_jw *w, char *end)
+static inline void put(struct fdx_jw *w, const char *s, size_t n)
 {
-    w->b->len = (size_t)(end - w->b->p);
+    char *p = room(w, n);
+    if (p != NULL) {
+        memcpy(p, s, n);
+        w->b->len += n;
+    }
 }
 
-static const char digits2[201] = "00010203040506070809"
+#define done fdx_jw_done
+
+const char fdx_jw_digits2[201] = "00010203040506070809"
                                  "10111213141516171819"
                                  "20212223242526272829"
                                  "30313233343536373839"
@@ -54,53 +51,24 @@ static const char digits2[201] = "00010203040506070809"
                                  "80818283848586878889"
                                  "90919293949596979899";
 
-static inline unsigned u64_digits(uint64_t v)
-{
-    unsigned n = 1;
-    for (;;) {
-        if (v < 10) {
-            return n;
-        }
-        if (v < 100) {
-            return n + 1;
-        }
-        if (v < 1000) {
-            return n + 2;
-        }
-        if (v < 10000) {
-            return n + 3;
-        }
-        v /= 10000;
-        n += 4;
-    }
-}
-
-/* Decimal text of v at out, two digits at a time from the end; returns the length. */
-static inline size_t put_u64(char *out, uint64_t v)
-{
-    unsigned n = u64_digits(v);
-    char *p = out + n;
-    while (v >= 100) {
-        unsigned r = (unsigned)(v % 100);
-        v /= 100;
-        p -= 2;
-        memcpy(p, digits2 + 2 * r, 2);
-    }
-    if (v >= 10) {
-        memcpy(p - 2, digits2 + 2 * v, 2);
-    } else {
-        p[-1] = (char)('0' + v);
-    }
-    return n;
-}
-
 size_t fdx_fmt_u64(char *out, uint64_t v)
 {
-    return put_u64(out, v);
+    return fdx_jw_put_u64(out, v);
 }
 
+#define HEX_DASH_ROW(h)                                                                            \
+    {h, '0', '-'}, {h, '1', '-'}, {h, '2', '-'}, {h, '3', '-'}, {h, '4', '-'}, {h, '5', '-'},      \
+        {h, '6', '-'}, {h, '7', '-'}, {h, '8', '-'}, {h, '9', '-'}, {h, 'A', '-'}, {h, 'B', '-'},  \
+        {h, 'C', '-'}, {h, 'D', '-'}, {h, 'E', '-'}, {h, 'F', '-'}
+const char fdx_jw_hex_dash[256][4] = {
+    HEX_DASH_ROW('0'), HEX_DASH_ROW('1'), HEX_DASH_ROW('2'), HEX_DASH_ROW('3'),
+    HEX_DASH_ROW('4'), HEX_DASH_ROW('5'), HEX_DASH_ROW('6'), HEX_DASH_ROW('7'),
+    HEX_DASH_ROW('8'), HEX_DASH_ROW('9'), HEX_DASH_ROW('A'), HEX_DASH_ROW('B'),
+    HEX_DASH_ROW('C'), HEX_DASH_ROW('D'), HEX_DASH_ROW('E'), HEX_DASH_ROW('F'),
+};
+
 /* Decimal text of each byte value followed by '.' (the unused bytes are NUL). */
-static const char octet_text[256][5] = {
+const char fdx_jw_octet_text[256][5] = {
     "0.",   "1.",   "2.",   "3.",   "4.",   "5.",   "6.",   "7.",   "8.",   "9.",   "10.",  "11.",
     "12.",  "13.",  "14.",  "15.",  "16.",  "17.",  "18.",  "19.",  "20.",  "21.",  "22.",  "23.",
     "24.",  "25.",  "26.",  "27.",  "28.",  "29.",  "30.",  "31.",  "32.",  "33.",  "34.",  "35.",
@@ -127,22 +95,12 @@ static const char octet_text[256][5] = {
 
 size_t fdx_fmt_addr(char *out, const struct fdx_addr *a)
 {
-    if (!fdx_addr_is_v4(a)) {
-        return fdx_addr_format(a, out);
-    }
-    /* Four bytes per octet (its digits and a dot); the last dot lies past the end. */
-    char *p = out;
-    for (int i = 12; i < 16; i++) {
-        unsigned v = a->b[i];
-        memcpy(p, octet_text[v], 4);
-        p += 2 + (v >= 10) + (v >= 100);
-    }
-    return (size_t)(p - out) - 1;
+    return fdx_jw_put_ip(out, a);
 }
 
 static void put2(char *p, unsigned v)
 {
-    memcpy(p, digits2 + 2 * v, 2);
+    memcpy(p, fdx_jw_digits2 + 2 * v, 2);
 }
 
 /* Civil date from days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm), so
@@ -198,33 +156,62 @@ static _Thread_local struct {
     char text[19];
 } second_cache[SECOND_CACHE];
 
-size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, bool utc_z)
+/* Out of line: the cache hit needs no frame. */
+__attribute__((noinline)) static void second_miss(unsigned slot, int64_t secs, char sep)
+{
+    fmt_second(second_cache[slot].text, secs, sep);
+    second_cache[slot].secs = secs;
+    second_cache[slot].sep = sep;
+}
+
+/* "YYYY-MM-DD?HH:MM:SS" of the second of epoch_ms, from the cache; *ms gets the rest. */
+static inline const char *second_text(int64_t epoch_ms, char sep, unsigned *ms)
 {
     int64_t secs = epoch_ms / 1000;
-    int64_t ms = epoch_ms % 1000;
-    if (ms < 0) {
-        ms += 1000;
+    int64_t rem = epoch_ms % 1000;
+    if (rem < 0) {
+        rem += 1000;
         secs -= 1;
     }
+    *ms = (unsigned)rem;
     unsigned slot = (unsigned)((uint64_t)secs % SECOND_CACHE);
-    if (second_cache[slot].secs != secs || second_cache[slot].sep != sep) {
-        fmt_second(second_cache[slot].text, secs, sep);
-        second_cache[slot].secs = secs;
-        second_cache[slot].sep = sep;
+    if (FDX_UNLIKELY(second_cache[slot].secs != secs || second_cache[slot].sep != sep)) {
+        second_miss(slot, secs, sep);
     }
+    return second_cache[slot].text;
+}
+
+size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, bool utc_z)
+{
+    unsigned ms;
     char *p = out;
-    memcpy(p, second_cache[slot].text, 19);
+    memcpy(p, second_text(epoch_ms, sep, &ms), 19);
     p[19] = '.';
     p[20] = (char)('0' + ms / 100);
-    put2(p + 21, (unsigned)(ms % 100));
+    put2(p + 21, ms % 100);
     size_t n = 23;
-    for (int i = 3; i < frac_digits; i++) {
+    if (frac_digits == 6) {
+        memcpy(p + n, "000", 3); /* microseconds: fixed size, no call */
+        n += 3;
+    }
+    for (int i = (int)n - 20; i < frac_digits; i++) {
         p[n++] = '0';
     }
     if (utc_z) {
         p[n++] = 'Z';
     }
     return n;
+}
+
+size_t fdx_fmt_rfc3339(char *out, int64_t epoch_ms)
+{
+    unsigned ms;
+    memcpy(out, second_text(epoch_ms, 'T', &ms), 19);
+    out[19] = '.';
+    out[20] = (char)('0' + ms / 100);
+    put2(out + 21, ms % 100);
+    out[23] = 'Z';
+    return 24;
 }
 
 /* 1 for the bytes a JSON string cannot hold as they are. */
@@ -291,26 +278,47 @@ void fdx_json_escape(struct fdx_buf *b, const char *s, size_t len, int *err)
 void fdx_jw_begin(struct fdx_jw *w, struct fdx_buf *b)
 {
     w->b = b;
+    w->fast_cap = b->cap;
     w->err = 0;
     w->depth = 0;
-    w->first[0] = true;
+    w->first = true;
     w->open_len = 0;
     w->open_stale = false;
     w->obj[0] = &fdx_jw_root;
+    w->cur = &fdx_jw_root;
     put(w, "{", 1);
 }
 
 static void close_to(struct fdx_jw *w, unsigned depth)
 {
-    while (w->depth > depth) {
-        put(w, "}", 1);
-        w->depth--;
+    if (w->depth > depth) {
+        unsigned n = w->depth - depth;
+        struct fdx_buf *b = w->b;
+        if (FDX_LIKELY(b->len + FDX_JW_DEPTH <= w->fast_cap)) {
+            memset(b->p + b->len, '}', FDX_JW_DEPTH); /* fixed size; the rest is overwritten */
+            b->len += n;
+            w->depth = depth;
+        }
+        while (w->depth > depth) { /* one at a time near the bound, as far as they fit */
+            put(w, "}", 1);
+            w->depth--;
+        }
+        w->first = false; /* the parent holds the closed object */
+        w->cur = w->obj[depth];
     }
     w->open_len = depth > 0 ? w->seg_end[depth - 1] : 0;
 }
 
 int fdx_jw_end(struct fdx_jw *w)
 {
+    struct fdx_buf *b = w->b;
+    if (FDX_LIKELY(b->len + FDX_JW_DEPTH + 1 <= w->fast_cap)) {
+        /* Every open object and the document: one fixed-size write. */
+        memset(b->p + b->len, '}', FDX_JW_DEPTH + 1);
+        b->len += w->depth + 1;
+        w->depth = 0;
+        return 0;
+    }
     close_to(w, 0);
     put(w, "}", 1);
     return w->err;
@@ -323,10 +331,10 @@ static void member_name(struct fdx_jw *w, const char *name, size_t len)
     if (p == NULL) {
         return;
     }
-    if (!w->first[w->depth]) {
+    if (!w->first) {
         *p++ = ',';
     }
-    w->first[w->depth] = false;
+    w->first = false;
     *p++ = '"';
     memcpy(p, name, len);
     p += len;
@@ -364,8 +372,9 @@ static void open_parent(struct fdx_jw *w, const char *k, size_t parent_len)
         memcpy(w->open + at, k + at, len + 1);
         at += len + 1;
         w->seg_end[w->depth++] = (uint8_t)at;
-        w->first[w->depth] = true;
+        w->first = true;
         w->obj[w->depth] = NULL;
+        w->cur = NULL;
     }
     w->open_len = parent_len;
 }
@@ -386,37 +395,50 @@ static char *key(struct fdx_jw *w, const char *k, size_t vmax)
     return room(w, vmax);
 }
 
-/* Opens schema object o, a child of the open object: ,"name":{ in one step. The open path's
- * text is written only when a dotted key needs it (sync_open). */
+/* Opens schema object o, a child of the open object: its ,"name":{ in one step. The open
+ * path's text is written only when a dotted key needs it (sync_open). */
 static void open_child(struct fdx_jw *w, const struct fdx_jw_obj *o)
 {
-    size_t at = o->parent->path_len;
-    size_t len = (size_t)o->path_len - at - 1;
     FDX_ASSERT(w->depth < FDX_JW_DEPTH && o->path_len < FDX_JW_PATH_MAX);
-    char *p = room(w, len + 5);
-    if (p == NULL) {
-        return;
+    size_t skip = w->first; /* no ',' before the first member */
+    struct fdx_buf *b = w->b;
+    if (FDX_LIKELY(b->len + FDX_JW_OBJ_FRAG_MAX <= w->fast_cap)) {
+        memcpy(b->p + b->len, o->frag + skip, FDX_JW_OBJ_FRAG_MAX - 1); /* fixed size */
+    } else {
+        char *p = room(w, o->frag_len); /* the whole fragment, as a dotted key would */
+        if (p == NULL) {
+            return;
+        }
+        memcpy(p, o->frag + skip, o->frag_len - skip);
     }
-    if (!w->first[w->depth]) {
-        *p++ = ',';
-    }
-    w->first[w->depth] = false;
-    *p++ = '"';
-    memcpy(p, o->path + at, len);
-    p += len;
-    memcpy(p, "\":{", 3);
-    done(w, p + 3);
+    b->len += o->frag_len - skip;
     w->seg_end[w->depth++] = o->path_len;
-    w->first[w->depth] = true;
+    w->first = true;
     w->obj[w->depth] = o;
+    w->cur = o;
     w->open_len = o->path_len;
     w->open_stale = true;
 }
 
-/* Makes o the open object. When every open object is a schema object this is pointer work:
- * close up to the deepest common ancestor, open the rest. Objects a dotted key opened are
- * compared by path. */
-static void enter(struct fdx_jw *w, const struct fdx_jw_obj *o)
+/* Makes o the open object when a dotted key opened one of the open levels: compared by
+ * path, then the levels are known as o's chain. */
+static void enter_by_path(struct fdx_jw *w, const struct fdx_jw_obj *o)
+{
+    sync_open(w);
+    if (o->path_len != w->open_len || memcmp(o->path, w->open, o->path_len) != 0) {
+        open_parent(w, o->path, o->path_len);
+    }
+    unsigned d = w->depth;
+    for (const struct fdx_jw_obj *p = o; p != NULL && d > 0; p = p->parent) {
+        w->obj[d--] = p;
+    }
+    w->cur = w->obj[w->depth];
+}
+
+/* Makes o the open object: close up to the deepest common ancestor, open the rest. Objects
+ * a dotted key opened are compared by path. */
+__attribute__((noinline)) static void enter_general(struct fdx_jw *w,
+                                                    const struct fdx_jw_obj *o)
 {
     const struct fdx_jw_obj *chain[FDX_JW_DEPTH + 1];
     unsigned n = 0; /* chain[n - 1] = o, chain[0] = a child of the root */
@@ -428,15 +450,7 @@ static void enter(struct fdx_jw *w, const struct fdx_jw_obj *o)
         common++;
     }
     if (common < w->depth && w->obj[common + 1] == NULL) {
-        /* A dotted key opened this level: compare by path. */
-        sync_open(w);
-        if (o->path_len != w->open_len || memcmp(o->path, w->open, o->path_len) != 0) {
-            open_parent(w, o->path, o->path_len);
-        }
-        unsigned d = w->depth;
-        for (const struct fdx_jw_obj *p = o; p != NULL && d > 0; p = p->parent) {
-            w->obj[d--] = p;
-        }
+        enter_by_path(w, o);
         return;
     }
     close_to(w, common);
@@ -445,28 +459,87 @@ static void enter(struct fdx_jw *w, const struct fdx_jw_obj *o)
     }
 }
 
-/* The precompiled-key step: name and room for vmax bytes of value in one reservation. */
-static inline char *kkey(struct fdx_jw *w, const struct fdx_jw_key *k, size_t vmax)
+/* Closes up levels and opens schema object o in one write: }},"name":{ (room checked). */
+static void move_to_child(struct fdx_jw *w, unsigned up, const struct fdx_jw_obj *o)
 {
-    if (FDX_UNLIKELY(w->obj[w->depth] != k->parent)) {
-        enter(w, k->parent);
+    struct fdx_buf *b = w->b;
+    char *p = b->p + b->len;
+    memcpy(p, "}}", 2); /* fixed size: up is 0, 1 or 2 */
+    p += up;
+    size_t skip = up == 0 && w->first; /* a closed object was a member */
+    memcpy(p, o->frag + skip, FDX_JW_OBJ_FRAG_MAX - 1);
+    b->len = (size_t)(p - b->p) + o->frag_len - skip;
+    unsigned d = w->depth - up;
+    w->seg_end[d++] = o->path_len;
+    w->depth = d;
+    w->first = true;
+    w->obj[d] = o;
+    w->cur = o;
+    w->open_len = o->path_len;
+    w->open_stale = true;
+}
+
+/* Makes o the open object. The moves a schema table makes (into a child, to a sibling or an
+ * uncle, back to the parent) are pointer comparisons and one write when the open object is a
+ * schema object (then so are its ancestors: a dotted key opens objects only above the schema
+ * objects); anything else, or too little room, takes the general way. */
+void fdx_jw_enter(struct fdx_jw *w, const struct fdx_jw_obj *o)
+{
+    const struct fdx_jw_obj *cur = w->cur;
+    unsigned d = w->depth;
+    if (cur != NULL && d >= 1 && o == w->obj[d - 1]) {
+        close_to(w, d - 1);
+        return;
     }
-    size_t skip = w->first[w->depth]; /* no ',' before the first member */
+    bool room = w->b->len + 2 + FDX_JW_OBJ_FRAG_MAX <= w->fast_cap;
+    if (cur != NULL && o->parent != NULL && room && d < FDX_JW_DEPTH &&
+        o->path_len < FDX_JW_PATH_MAX) {
+        if (o->parent == cur) {
+            move_to_child(w, 0, o);
+            return;
+        }
+        if (d >= 1 && o->parent == w->obj[d - 1]) {
+            move_to_child(w, 1, o);
+            return;
+        }
+        if (d >= 2 && o->parent == w->obj[d - 2]) {
+            move_to_child(w, 2, o);
+            return;
+        }
+    }
+    enter_general(w, o);
+}
+
+void fdx_jw_opened(struct fdx_jw *w, const struct fdx_jw_obj *o)
+{
+    if (w->err != 0) {
+        return; /* the raw text was not written (the document fails) */
+    }
+    FDX_ASSERT(o->parent == w->cur && w->depth < FDX_JW_DEPTH);
+    w->seg_end[w->depth++] = o->path_len;
+    w->first = false;
+    w->obj[w->depth] = o;
+    w->cur = o;
+    w->open_len = o->path_len;
+    w->open_stale = true;
+}
+
+/* The key step when the fast bound fails: room for the name and vmax bytes of value in one
+ * reservation, which fails exactly where the dotted key would. */
+char *fdx_jw_kkey_slow(struct fdx_jw *w, const struct fdx_jw_key *k, size_t vmax)
+{
+    size_t skip = w->first; /* no ',' before the first member */
     size_t n = k->len - skip;
-    char *p = room(w, n + vmax); /* fails exactly where the dotted key would */
+    char *p = room(w, n + vmax);
     if (p == NULL) {
         return NULL;
     }
-    w->first[w->depth] = false;
-    if (FDX_LIKELY(w->b->cap - w->b->len >= FDX_JW_FRAG_MAX + vmax)) {
-        /* Fixed size: a few vector moves instead of a call; the bytes past the name are
-         * overwritten by the value or lie beyond the end. */
-        memcpy(p, k->frag + skip, FDX_JW_FRAG_MAX - 1);
-    } else {
-        memcpy(p, k->frag + skip, n);
-    }
+    w->first = false;
+    memcpy(p, k->frag + skip, n);
     return p + n;
 }
+
+#define kkey fdx_jw_kkey
 
 /* Value writers: each writes at p (room for its bound) and returns the end. */
 
@@ -479,22 +552,14 @@ static inline char *v_str(char *p, const char *s, size_t len)
     return p;
 }
 
-static inline char *v_lit(char *p, const char *s, size_t len)
-{
-    *p++ = '"';
-    memcpy(p, s, len);
-    p[len] = '"';
-    return p + len + 1;
-}
-
 #define I64_MAX 21
 static char *v_i64(char *p, int64_t v)
 {
     if (v < 0) {
         *p++ = '-';
-        return p + put_u64(p, (uint64_t)0 - (uint64_t)v);
+        return p + fdx_jw_put_u64(p, (uint64_t)0 - (uint64_t)v);
     }
-    return p + put_u64(p, (uint64_t)v);
+    return p + fdx_jw_put_u64(p, (uint64_t)v);
 }
 
 #define F64_MAX 32
@@ -534,7 +599,7 @@ static char *v_mac(char *p, const uint8_t mac[6])
 static inline char *v_time(char *p, int64_t epoch_ms)
 {
     *p++ = '"';
-    p += fdx_fmt_datetime(p, epoch_ms, 'T', 3, true);
+    p += fdx_fmt_rfc3339(p, epoch_ms);
     *p++ = '"';
     return p;
 }
@@ -554,7 +619,7 @@ static char *v_u64_array(char *p, const uint64_t *v, size_t n)
         if (i) {
             *p++ = ',';
         }
-        p += put_u64(p, v[i]);
+        p += fdx_jw_put_u64(p, v[i]);
     }
     *p++ = ']';
     return p;
@@ -599,10 +664,6 @@ void fdx_jwk_str(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, si
     WRITE(kkey, w, k, STR_MAX(len), v_str(p, s, len));
 }
 
-void fdx_jwk_lit(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, size_t len)
-{
-    WRITE(kkey, w, k, len + 2, v_lit(p, s, len));
-}
 
 void fdx_jw_cstr(struct fdx_jw *w, const char *k, const char *s)
 {
@@ -616,23 +677,15 @@ void fdx_jwk_cstr(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s)
 
 void fdx_jw_u64(struct fdx_jw *w, const char *k, uint64_t v)
 {
-    WRITE(key, w, k, 20, p + put_u64(p, v));
+    WRITE(key, w, k, 20, p + fdx_jw_put_u64(p, v));
 }
 
-void fdx_jwk_u64(struct fdx_jw *w, const struct fdx_jw_key *k, uint64_t v)
-{
-    WRITE(kkey, w, k, 20, p + put_u64(p, v));
-}
 
 void fdx_jw_i64(struct fdx_jw *w, const char *k, int64_t v)
 {
     WRITE(key, w, k, I64_MAX, v_i64(p, v));
 }
 
-void fdx_jwk_i64(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t v)
-{
-    WRITE(kkey, w, k, I64_MAX, v_i64(p, v));
-}
 
 void fdx_jw_f64(struct fdx_jw *w, const char *k, double v)
 {
@@ -649,40 +702,24 @@ void fdx_jw_bool(struct fdx_jw *w, const char *k, bool v)
     WRITE(key, w, k, 5, v_raw(p, v ? "true" : "false", v ? 4 : 5));
 }
 
-void fdx_jwk_bool(struct fdx_jw *w, const struct fdx_jw_key *k, bool v)
-{
-    WRITE(kkey, w, k, 5, v_raw(p, v ? "true" : "false", v ? 4 : 5));
-}
 
 void fdx_jw_ip(struct fdx_jw *w, const char *k, const struct fdx_addr *a)
 {
     WRITE(key, w, k, IP_MAX, v_ip(p, a));
 }
 
-void fdx_jwk_ip(struct fdx_jw *w, const struct fdx_jw_key *k, const struct fdx_addr *a)
-{
-    WRITE(kkey, w, k, IP_MAX, v_ip(p, a));
-}
 
 void fdx_jw_mac(struct fdx_jw *w, const char *k, const uint8_t mac[6])
 {
     WRITE(key, w, k, MAC_MAX, v_mac(p, mac));
 }
 
-void fdx_jwk_mac(struct fdx_jw *w, const struct fdx_jw_key *k, const uint8_t mac[6])
-{
-    WRITE(kkey, w, k, MAC_MAX, v_mac(p, mac));
-}
 
 void fdx_jw_time(struct fdx_jw *w, const char *k, int64_t epoch_ms)
 {
     WRITE(key, w, k, TIME_MAX, v_time(p, epoch_ms));
 }
 
-void fdx_jwk_time(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t epoch_ms)
-{
-    WRITE(kkey, w, k, TIME_MAX, v_time(p, epoch_ms));
-}
 
 void fdx_jw_hex(struct fdx_jw *w, const char *k, const uint8_t *s, size_t len)
 {
@@ -714,7 +751,3 @@ void fdx_jw_raw(struct fdx_jw *w, const char *k, const char *json, size_t len)
     WRITE(key, w, k, len, v_raw(p, json, len));
 }
 
-void fdx_jwk_raw(struct fdx_jw *w, const struct fdx_jw_key *k, const char *json, size_t len)
-{
-    WRITE(kkey, w, k, len, v_raw(p, json, len));
-}

@@ -23,11 +23,15 @@
 #define FDX_JW_PATH_MAX 128
 
 /* A JSON object of a schema: its dotted path with a trailing dot ("source.geo."); the
- * document itself is fdx_jw_root (path ""). */
+ * document itself is fdx_jw_root (path ""). Its opening ,"name":{ is pre-rendered like a
+ * key's name (frag_len 0 for the root, which is never opened). */
+#define FDX_JW_OBJ_FRAG_MAX 32
 struct fdx_jw_obj {
     const struct fdx_jw_obj *parent; /* NULL for fdx_jw_root */
     const char *path;
     uint8_t path_len;
+    uint8_t frag_len; /* of frag */
+    char frag[FDX_JW_OBJ_FRAG_MAX];
 };
 
 /* A member name of a schema object, pre-rendered with its separator: ",\"name\":". The
@@ -40,9 +44,11 @@ struct fdx_jw_key {
     uint8_t len; /* of frag */
 };
 
-#define FDX_JW_OBJ_INIT(parent_, path_)                                                            \
+/* name_: the last segment of path_ (the key table's test checks it). */
+#define FDX_JW_OBJ_INIT(parent_, path_, name_)                                                     \
     {                                                                                              \
-        (parent_), path_, (uint8_t)(sizeof(path_) - 1)                                             \
+        (parent_), path_, (uint8_t)(sizeof(path_) - 1),                                            \
+            (uint8_t)(sizeof(",\"" name_ "\":{") - 1), ",\"" name_ "\":{"                          \
     }
 #define FDX_JW_KEY_INIT(parent_, name_)                                                            \
     {                                                                                              \
@@ -53,9 +59,14 @@ extern const struct fdx_jw_obj fdx_jw_root;
 
 struct fdx_jw {
     struct fdx_buf *b;
+    /* b->cap while no error, 0 after one: the fast paths test only this bound (the error and
+     * the room in one comparison); the slow paths keep it equal to b->cap. */
+    size_t fast_cap;
+    const struct fdx_jw_obj *cur; /* obj[depth] */
     int err;                      /* first error (negative errno); 0 while all appends succeeded */
     unsigned depth;               /* open objects below the root */
-    bool first[FDX_JW_DEPTH + 1]; /* no member written yet at this depth */
+    bool first; /* no member written yet in the open object (every ancestor has one: the open
+                 * child's name) */
     /* The open objects' path as text, each name followed by '.' ("source.geo."), copied so
      * that keys may live in temporary buffers; seg_end[d] is where depth d's name ends. */
     char open[FDX_JW_PATH_MAX];
@@ -92,22 +103,17 @@ void fdx_jw_u64_array(struct fdx_jw *w, const char *key, const uint64_t *v, size
 /* Raw JSON text as the value (must be valid JSON). */
 void fdx_jw_raw(struct fdx_jw *w, const char *key, const char *json, size_t len);
 
-/* The same writers with a precompiled key. */
+/* Records that the caller wrote the opening of schema object o, a child of the open
+ * object, and at least one member of it as raw text (after a precompiled key's raw value):
+ * o is now the open object. */
+void fdx_jw_opened(struct fdx_jw *w, const struct fdx_jw_obj *o);
+
+/* The same writers with a precompiled key (the frequent ones are inline, json_writer_fast.h). */
 void fdx_jwk_str(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, size_t len);
 void fdx_jwk_cstr(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s);
-/* A string that needs no escaping (flowdex's own constant texts, formatted numbers and
- * addresses): quoted and copied as it is. */
-void fdx_jwk_lit(struct fdx_jw *w, const struct fdx_jw_key *k, const char *s, size_t len);
-void fdx_jwk_u64(struct fdx_jw *w, const struct fdx_jw_key *k, uint64_t v);
-void fdx_jwk_i64(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t v);
 void fdx_jwk_f64(struct fdx_jw *w, const struct fdx_jw_key *k, double v);
-void fdx_jwk_bool(struct fdx_jw *w, const struct fdx_jw_key *k, bool v);
-void fdx_jwk_ip(struct fdx_jw *w, const struct fdx_jw_key *k, const struct fdx_addr *a);
-void fdx_jwk_mac(struct fdx_jw *w, const struct fdx_jw_key *k, const uint8_t mac[6]);
-void fdx_jwk_time(struct fdx_jw *w, const struct fdx_jw_key *k, int64_t epoch_ms);
 void fdx_jwk_geo(struct fdx_jw *w, const struct fdx_jw_key *k, double lat, double lon);
 void fdx_jwk_u64_array(struct fdx_jw *w, const struct fdx_jw_key *k, const uint64_t *v, size_t n);
-void fdx_jwk_raw(struct fdx_jw *w, const struct fdx_jw_key *k, const char *json, size_t len);
 
 /* Formatting helpers without stdio (the encoder's hot path). Each writes into out and
  * returns the length; no terminating NUL. */
@@ -119,8 +125,12 @@ size_t fdx_fmt_addr(char *out, const struct fdx_addr *a);
  * the milliseconds padded to frac_digits (3 or 6). out: 32 bytes. The date and time of the
  * last few seconds formatted are cached per thread (records of a batch share them). */
 size_t fdx_fmt_datetime(char *out, int64_t epoch_ms, char sep, int frac_digits, bool utc_z);
+/* fdx_fmt_datetime(out, epoch_ms, 'T', 3, true): 24 bytes. */
+size_t fdx_fmt_rfc3339(char *out, int64_t epoch_ms);
 
 /* Appends s as a JSON string body (no quotes), escaping as RFC 8259 requires. */
 void fdx_json_escape(struct fdx_buf *b, const char *s, size_t len, int *err);
+
+#include "json_writer_fast.h"
 
 #endif

@@ -251,6 +251,35 @@ static void test_document_id(void)
     CHECK_EQ_STR(id, "AAAAAAAAAAAAAAAAAAAAAA");
 }
 
+/* The encoder hashes the id in steps between the parts of a document: the meta holds the
+ * same id as fdx_document_id, for both schemas; no id when no output reads it. */
+static void test_meta_id(void)
+{
+    const struct fdx_slot *s = decode_one(0, 6);
+    uint64_t hi, lo;
+    fdx_document_id(&s->flow, &hi, &lo);
+    CHECK_TRUE(hi != 0 && lo != 0);
+    struct fdx_doc_batch *d = fdx_doc_batch_new(8, 1 << 20);
+    CHECK_TRUE(d != NULL);
+    if (d == NULL) {
+        return;
+    }
+    struct fdx_doc_opts ecs = {.schema = FDX_SCHEMA_ECS, .extra_ies = true};
+    struct fdx_doc_opts pmacct = {.schema = FDX_SCHEMA_PMACCT};
+    struct fdx_doc_opts no_ids = {.schema = FDX_SCHEMA_ECS, .skip_ids = true};
+    CHECK_EQ_I64(fdx_document_encode(d, s, NULL, &ecs), 0);
+    CHECK_EQ_I64(fdx_document_encode(d, s, NULL, &pmacct), 0);
+    CHECK_EQ_I64(fdx_document_encode(d, s, NULL, &no_ids), 0);
+    CHECK_EQ_U64(d->n, 3);
+    for (int i = 0; i < 2; i++) {
+        CHECK_EQ_U64(d->meta[i].id_hi, hi);
+        CHECK_EQ_U64(d->meta[i].id_lo, lo);
+    }
+    CHECK_EQ_U64(d->meta[2].id_hi, 0);
+    CHECK_EQ_U64(d->meta[2].id_lo, 0);
+    fdx_doc_batch_free(d);
+}
+
 /* At the body bound the encoder refuses the document whole: no partial bytes stay. */
 static void test_body_bound(void)
 {
@@ -301,6 +330,7 @@ TEST_LIST{
     {"ecs_sampled_icmp", test_ecs_sampled_icmp},
     {"pmacct", test_pmacct},
     {"document_id", test_document_id},
+    {"meta_id", test_meta_id},
     {"body_bound", test_body_bound},
     {"teardown", teardown},
 };

@@ -40,6 +40,13 @@ static void test_tables(void)
         CHECK_MEM_EQ(o->path, p->path, p->path_len);
         CHECK_TRUE(o->path[o->path_len - 1] == '.');
         CHECK_TRUE(memchr(o->path + p->path_len, '.', o->path_len - p->path_len - 1) == NULL);
+        /* The pre-rendered opening is ,"<last segment>":{ and fits its fixed-size move. */
+        char frag[96];
+        snprintf(frag, sizeof(frag), ",\"%.*s\":{", (int)(o->path_len - p->path_len - 1),
+                 o->path + p->path_len);
+        CHECK_EQ_STR(o->frag, frag);
+        CHECK_EQ_U64(o->frag_len, strlen(frag));
+        CHECK_TRUE(o->frag_len < FDX_JW_OBJ_FRAG_MAX);
     }
     for (size_t i = 0; i < fdx_doc_keys_count; i++) {
         const struct fdx_doc_key_info *ki = &fdx_doc_keys_all[i];
@@ -368,12 +375,50 @@ static void test_times(void)
     }
 }
 
+/* Keys in random orders, some written dotted in the second document too: every move between
+ * objects (child, sibling, uncle, parent, far away, across objects a dotted key opened)
+ * gives the bytes of the all-dotted document. */
+static void test_random_orders(void)
+{
+    struct fdx_buf a, b;
+    fdx_buf_init(&a, 0);
+    fdx_buf_init(&b, 0);
+    uint64_t rng = 0x9e3779b97f4a7c15ULL;
+    for (int doc = 0; doc < 2000; doc++) {
+        struct fdx_jw w1, w2;
+        fdx_buf_reset(&a);
+        fdx_buf_reset(&b);
+        fdx_jw_begin(&w1, &a);
+        fdx_jw_begin(&w2, &b);
+        for (int i = 0; i < 16; i++) {
+            rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+            const struct fdx_doc_key_info *ki = &fdx_doc_keys_all[(rng >> 33) % fdx_doc_keys_count];
+            fdx_jw_u64(&w1, path_of(ki), (uint64_t)i);
+            if ((rng >> 20) % 4 == 0) {
+                fdx_jw_u64(&w2, path_of(ki), (uint64_t)i);
+            } else {
+                fdx_jwk_u64(&w2, ki->key, (uint64_t)i);
+            }
+        }
+        CHECK_EQ_I64(fdx_jw_end(&w1), 0);
+        CHECK_EQ_I64(fdx_jw_end(&w2), 0);
+        if (a.len != b.len || memcmp(a.p, b.p, a.len) != 0) {
+            fprintf(stderr, "order %d: %.*s != %.*s\n", doc, (int)a.len, a.p, (int)b.len, b.p);
+            check_failures_++;
+            break;
+        }
+    }
+    fdx_buf_fini(&a);
+    fdx_buf_fini(&b);
+}
+
 TEST_LIST{
     {"tables", test_tables},
     {"each_key", test_each_key},
     {"whole_document", test_whole_document},
     {"mixed", test_mixed},
     {"mixed_nested", test_mixed_nested},
+    {"random_orders", test_random_orders},
     {"values", test_values},
     {"bound", test_bound},
     {"formatters", test_formatters},

@@ -152,11 +152,47 @@ static void test_bound(void)
     fdx_buf_fini(&b);
 }
 
+/* A run of members written as raw text after a precompiled key, its object recorded as
+ * opened: precompiled and dotted keys after it continue that object. */
+static void test_opened(void)
+{
+    static const struct fdx_jw_obj obj_a = FDX_JW_OBJ_INIT(&fdx_jw_root, "a.", "a");
+    static const struct fdx_jw_key key_t = FDX_JW_KEY_INIT(&fdx_jw_root, "t");
+    static const struct fdx_jw_key key_a_x = FDX_JW_KEY_INIT(&obj_a, "x");
+    struct fdx_buf b;
+    fdx_buf_init(&b, 0);
+    struct fdx_jw w;
+    fdx_jw_begin(&w, &b);
+    static const char run[] = "1,\"a\":{\"y\":2";
+    fdx_jwk_raw(&w, &key_t, run, sizeof(run) - 1);
+    fdx_jw_opened(&w, &obj_a);
+    fdx_jwk_u64(&w, &key_a_x, 3);
+    fdx_jw_u64(&w, "a.z", 4);
+    fdx_jw_u64(&w, "b", 5);
+    CHECK_EQ_I64(fdx_jw_end(&w), 0);
+    char *t = text_of(&b);
+    CHECK_EQ_STR(t, "{\"t\":1,\"a\":{\"y\":2,\"x\":3,\"z\":4},\"b\":5}");
+    free(t);
+
+    /* After an error nothing is recorded and the document fails. */
+    struct fdx_buf small;
+    fdx_buf_init(&small, 4);
+    fdx_jw_begin(&w, &small);
+    fdx_jwk_raw(&w, &key_t, run, sizeof(run) - 1);
+    fdx_jw_opened(&w, &obj_a);
+    fdx_jwk_u64(&w, &key_a_x, 3);
+    CHECK_EQ_I64(fdx_jw_end(&w), -ENOSPC);
+    CHECK_EQ_U64(small.len, 1);
+    fdx_buf_fini(&small);
+    fdx_buf_fini(&b);
+}
+
 TEST_LIST{
     {"nesting", test_nesting},
     {"escaping", test_escaping},
     {"values", test_values},
     {"bound", test_bound},
+    {"opened", test_opened},
 };
 
 CHECK_MAIN()
