@@ -18,10 +18,13 @@ void fdx__pipeline_idle(void)
 /* An idle worker sleeps until a producer, the output thread or the control path wakes it;
  * the timeout is only a safety net. */
 #define WORKER_PARK_NS (100L * 1000 * 1000)
-/* The output thread also polls its outputs (pending I/O, timers) while idle: it sleeps 50 µs
- * after the first empty pass, doubling up to 6.4 ms, unless a worker wakes it first. */
+/* The output thread also polls outputs that have I/O in flight or timers while idle: it sleeps
+ * 50 µs after the first empty pass, doubling up to 6.4 ms, unless a worker wakes it first.
+ * With only outputs that have nothing on a clock (no poll), it sleeps until woken: each timed
+ * wake-up costs a context switch and a timer, as much as a batch of documents to /dev/null. */
 #define OUTPUT_PARK_FIRST_NS 50000L
 #define OUTPUT_PARK_MAX_SHIFT 7
+#define OUTPUT_IDLE_NS WORKER_PARK_NS
 /* A worker waiting for a free doc batch: woken when the output thread returns one. */
 #define DOC_WAIT_NS (1000L * 1000)
 
@@ -255,6 +258,10 @@ static void deliver(struct fdx_pipeline *p, const struct fdx_doc_batch *d)
                 lost = true;
                 break;
             }
+            if (ops->poll == NULL) {
+                rc = -EIO; /* outside the contract: without poll nothing would change */
+                break;
+            }
             ops->poll(p->out_self[o], 10);
         }
         if (rc != 0 && rc != -EAGAIN) {
@@ -322,12 +329,16 @@ static void output_park(struct fdx_pipeline *p, unsigned *passes)
 {
     unsigned shift = *passes < OUTPUT_PARK_MAX_SHIFT ? *passes : OUTPUT_PARK_MAX_SHIFT;
     (*passes)++;
+    bool timed = false;
+    for (size_t o = 0; o < p->cfg->noutputs; o++) {
+        timed |= p->cfg->outputs[o].ops->poll != NULL;
+    }
     uint32_t ticket = fdx_wake_prepare(&p->out_wake);
     if (output_wanted(p)) {
         fdx_wake_cancel(&p->out_wake);
         return;
     }
-    fdx_wake_wait(&p->out_wake, ticket, OUTPUT_PARK_FIRST_NS << shift);
+    fdx_wake_wait(&p->out_wake, ticket, timed ? OUTPUT_PARK_FIRST_NS << shift : OUTPUT_IDLE_NS);
 }
 
 void *fdx__pipeline_output_main(void *arg)
@@ -345,7 +356,9 @@ void *fdx__pipeline_output_main(void *arg)
             break;
         }
         for (size_t o = 0; o < p->cfg->noutputs; o++) {
-            p->cfg->outputs[o].ops->poll(p->out_self[o], 0);
+            if (p->cfg->outputs[o].ops->poll != NULL) {
+                p->cfg->outputs[o].ops->poll(p->out_self[o], 0);
+            }
         }
         output_park(p, &idle);
     }

@@ -104,12 +104,6 @@ static int file_submit(void *self, const struct fdx_doc_batch *docs)
     return 0;
 }
 
-static void file_poll(void *self, int timeout_ms)
-{
-    (void)self;
-    (void)timeout_ms;
-}
-
 static int file_flush(void *self, int64_t deadline_ms)
 {
     (void)deadline_ms;
@@ -171,7 +165,7 @@ const struct fdx_output_ops fdx_output_file = {
     .conf_size = sizeof(struct file_conf),
     .open = file_open,
     .submit = file_submit,
-    .poll = file_poll,
+    .poll = NULL, /* writes are done in submit(): nothing on a clock */
     .flush = file_flush,
     .reopen = file_reopen,
     .stats = file_stats,

@@ -46,7 +46,9 @@ struct fdx_output_env {
 /* Contract. Every output function runs on the output thread only. submit() takes the
  * documents (it copies what it keeps; the doc batch returns to its worker afterwards) and
  * returns 0, or -EAGAIN when it cannot take more now (back-pressure: the caller retries the
- * same batch after poll()). poll() does pending I/O for up to timeout_ms. flush() finishes or
+ * same batch after poll()). poll() does pending I/O for up to timeout_ms; NULL for an output
+ * with nothing on a clock (no I/O in flight, no timers), whose submit() never returns -EAGAIN:
+ * the output thread then sleeps until documents arrive. flush() finishes or
  * persists everything in flight before the monotonic deadline_ms (shutdown); returns 0 or
  * -ETIMEDOUT. reopen() is called on SIGHUP (log rotation, re-reading secrets). stats() is the
  * exception: the control thread calls it at any time, so it reads only fdx_counter fields
