@@ -19,80 +19,90 @@ static uint64_t be_uint(const uint8_t *p, size_t len)
     return v;
 }
 
-/* Writes one value by type; falls back to hex when the length does not fit the type. */
-static void write_value(struct fdx_jw *w, const char *key, uint8_t type, const uint8_t *p,
-                        size_t len)
+/* Numbers and booleans; false when the length does not fit the type. */
+static bool write_number(struct fdx_jw *w, const char *key, uint8_t type, const uint8_t *p,
+                         size_t len)
 {
     switch (type) {
     case FDX_IE_UNSIGNED:
         if (len >= 1 && len <= 8) {
             fdx_jw_u64(w, key, be_uint(p, len));
-            return;
+            return true;
         }
-        break;
+        return false;
     case FDX_IE_SIGNED:
         if (len >= 1 && len <= 8) {
             uint64_t v = be_uint(p, len);
             unsigned shift = (unsigned)(64 - 8 * len);
             fdx_jw_i64(w, key, (int64_t)(v << shift) >> shift); /* sign-extend */
-            return;
+            return true;
         }
-        break;
+        return false;
     case FDX_IE_FLOAT:
         if (len == 4) {
             uint32_t u = (uint32_t)be_uint(p, 4);
             float f;
             memcpy(&f, &u, 4);
             fdx_jw_f64(w, key, f);
-            return;
+            return true;
         }
         if (len == 8) {
             uint64_t u = be_uint(p, 8);
             double d;
             memcpy(&d, &u, 8);
             fdx_jw_f64(w, key, d);
-            return;
+            return true;
         }
-        break;
+        return false;
     case FDX_IE_BOOL:
         if (len == 1 && (p[0] == 1 || p[0] == 2)) {
             fdx_jw_bool(w, key, p[0] == 1); /* RFC 7011 §6.1.5: 1 true, 2 false */
-            return;
+            return true;
         }
-        break;
+        return false;
+    default:
+        return false;
+    }
+}
+
+/* Times, addresses and strings; false when the length does not fit the type. */
+static bool write_text(struct fdx_jw *w, const char *key, uint8_t type, const uint8_t *p,
+                       size_t len)
+{
+    switch (type) {
     case FDX_IE_MAC:
         if (len == 6) {
             fdx_jw_mac(w, key, p);
-            return;
+            return true;
         }
-        break;
+        return false;
     case FDX_IE_STRING: {
         size_t n = len;
         while (n > 0 && p[n - 1] == 0) {
             n--; /* fixed-length strings are often NUL-padded */
         }
         fdx_jw_str(w, key, (const char *)p, n);
-        return;
+        return true;
     }
     case FDX_IE_TIME_S:
         if (len == 4) {
             fdx_jw_time(w, key, (int64_t)be_uint(p, 4) * 1000);
-            return;
+            return true;
         }
-        break;
+        return false;
     case FDX_IE_TIME_MS:
         if (len == 8) {
             fdx_jw_time(w, key, (int64_t)be_uint(p, 8));
-            return;
+            return true;
         }
-        break;
+        return false;
     case FDX_IE_TIME_US:
     case FDX_IE_TIME_NS:
         if (len == 8) {
             fdx_jw_time(w, key, fdx_time_from_ntp64(be_uint(p, 8)));
-            return;
+            return true;
         }
-        break;
+        return false;
     case FDX_IE_IPV4:
     case FDX_IE_IPV6:
         if (len == 4 || len == 16) {
@@ -103,13 +113,22 @@ static void write_value(struct fdx_jw *w, const char *key, uint8_t type, const u
                 fdx_addr_set_v6(&a, p);
             }
             fdx_jw_ip(w, key, &a);
-            return;
+            return true;
         }
-        break;
+        return false;
     default:
-        break;
+        return false;
     }
-    fdx_jw_hex(w, key, p, len);
+}
+
+/* A value of its IE type, or its bytes in hex when the type is unknown or the length does
+ * not fit it. */
+static void write_value(struct fdx_jw *w, const char *key, uint8_t type, const uint8_t *p,
+                        size_t len)
+{
+    if (!write_number(w, key, type, p, len) && !write_text(w, key, type, p, len)) {
+        fdx_jw_hex(w, key, p, len);
+    }
 }
 
 /* Appends len bytes of part to the key of n bytes, truncated as snprintf would at the end of
