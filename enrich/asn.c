@@ -87,7 +87,7 @@ static void fill(void *self, MMDB_entry_s *e, void *value)
     }
 }
 
-static unsigned library(void *self, const struct fdx_addr *addr, void *value)
+static unsigned lookup_mmdb(void *self, const struct fdx_addr *addr, void *value)
 {
     struct asn *a = self;
     MMDB_entry_s e;
@@ -112,7 +112,7 @@ static void apply(void *self, struct fdx_slot *s, bool src, const void *value)
 
 static const struct fdx_mmdb_resolver_ops asn_resolver_ops = {
     .fill = fill,
-    .library = library,
+    .lookup = lookup_mmdb,
     .apply = apply,
 };
 

@@ -50,8 +50,8 @@ struct custom {
 struct geo_state {
     MMDB_s db;
     bool is_open;
-    /* With custom mappings every address is looked up in all the databases through the
-     * library (their networks differ): no jump table or walks. */
+    /* With custom mappings every address is looked up in all the databases through
+     * libmaxminddb (their networks differ): no jump table or walks. */
     struct fdx_mmdb_resolver *res;
     char *lang;
     unsigned ncustom;
@@ -227,10 +227,10 @@ static void fill(void *self, MMDB_entry_s *e, void *value)
                v->geo.has_location;
 }
 
-/* Fills a value from the databases through the library; returns the prefix length of the
+/* Fills a value from the databases through libmaxminddb; returns the prefix length of the
  * network around a for which every database consulted gives the same answer (the longest of
  * their networks). */
-static unsigned library(void *self, const struct fdx_addr *a, void *value)
+static unsigned lookup_mmdb(void *self, const struct fdx_addr *a, void *value)
 {
     struct geoip *g = self;
     struct geo_val *v = value;
@@ -272,7 +272,7 @@ static void apply(void *self, struct fdx_slot *s, bool src, const void *value)
 
 static const struct fdx_mmdb_resolver_ops geoip_resolver_ops = {
     .fill = fill,
-    .library = library,
+    .lookup = lookup_mmdb,
     .apply = apply,
 };
 

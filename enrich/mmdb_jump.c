@@ -1,13 +1,13 @@
 /* The table is filled by a walk of the tree's first 16 levels below each family's start: a
  * record that ends the walk at depth d answers 2^(16-d) consecutive entries at once, so the
- * walk reads at most one node per entry. Nodes are read through the library
+ * walk reads at most one node per entry. Nodes are read through libmaxminddb
  * (MMDB_read_node), which checks them against the tree's size. */
 #include "mmdb_jump.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 
-/* What a record of a node means for the table; false for a record the library calls
+/* What a record of a node means for the table; false for a record libmaxminddb calls
  * invalid. */
 static bool answer_of(uint8_t type, const MMDB_entry_s *entry, uint32_t *answer)
 {
@@ -90,7 +90,7 @@ static bool build(const MMDB_s *db, struct fdx_mmdb_jump *j)
 {
     uint32_t all = 1u << FDX_JUMP_BITS;
     if (db->metadata.ip_version != 6) {
-        /* An IPv4 database answers no IPv6 address (the library refuses the lookup). */
+        /* An IPv4 database answers no IPv6 address (libmaxminddb refuses the lookup). */
         fill(j->v6, 0, all, FDX_JUMP_EMPTY);
         return walk(db, j->v4, 0, 0, 0);
     }

@@ -25,7 +25,7 @@ struct fdx_mmdb_jump {
 };
 
 /* Builds db's table; NULL when out of memory. A database the table cannot describe (a broken
- * tree) gets FDX_JUMP_DEEPER everywhere, so that its lookups meet the library's own errors. */
+ * tree) gets FDX_JUMP_DEEPER everywhere, so that its lookups meet libmaxminddb's own errors. */
 struct fdx_mmdb_jump *fdx_mmdb_jump_new(const MMDB_s *db);
 void fdx_mmdb_jump_free(struct fdx_mmdb_jump *j);
 

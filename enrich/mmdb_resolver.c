@@ -1,5 +1,5 @@
 /* The order of a lookup: the jump table (one read, no cache), then the address cache, then a
- * walk (queued, eight at a time) or the library. A walked or jump-table answer is a database
+ * walk (queued, eight at a time) or libmaxminddb. A walked or jump-table answer is a database
  * record, whose value comes from the record cache; the address cache keeps a copy, shared
  * with the address's /24 (/48) when the database's network covers it. */
 #include "mmdb_resolver.h"
@@ -20,7 +20,7 @@
 #define PREFETCH_AHEAD 8
 
 struct fdx_mmdb_resolver {
-    const MMDB_s *db;           /* NULL: the library only */
+    const MMDB_s *db;           /* NULL: libmaxminddb only */
     struct fdx_mmdb_jump *jump; /* NULL without db */
     struct fdx_mmdb_tree tree;
     bool walk; /* the tree's layout is understood */
@@ -116,20 +116,20 @@ static const void *record_value(struct fdx_mmdb_resolver *r, uint32_t answer)
     return v;
 }
 
-/* Looks a up with the library and caches the answer. */
-static const void *by_library(struct fdx_mmdb_resolver *r, const struct fdx_addr *a)
+/* Looks a up with libmaxminddb and caches the answer. */
+static const void *by_lookup(struct fdx_mmdb_resolver *r, const struct fdx_addr *a)
 {
     void *v = fdx_lcache_put(r->cache, a);
-    fdx_lcache_share(r->cache, a, v, r->ops->library(r->stage, a, v));
+    fdx_lcache_share(r->cache, a, v, r->ops->lookup(r->stage, a, v));
     return v;
 }
 
-/* Caches a walked answer for a (the library's when the walk met a broken path). */
+/* Caches a walked answer for a (libmaxminddb's when the walk met a broken path). */
 static const void *store_walked(struct fdx_mmdb_resolver *r, const struct fdx_addr *a,
                                 uint32_t answer, unsigned prefix)
 {
     if (answer == FDX_JUMP_DEEPER) {
-        return by_library(r, a);
+        return by_lookup(r, a);
     }
     const void *rv = record_value(r, answer);
     void *v = fdx_lcache_put(r->cache, a);
@@ -163,7 +163,7 @@ void fdx_mmdb_resolve(struct fdx_mmdb_resolver *r, struct fdx_slot *s, bool src)
         }
     }
     if (v == NULL && (v = fdx_lcache_get(r->cache, a)) == NULL && !r->walk) {
-        v = by_library(r, a);
+        v = by_lookup(r, a);
     }
     if (v != NULL) {
         r->ops->apply(r->stage, s, src, v);

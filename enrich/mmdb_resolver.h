@@ -18,16 +18,16 @@
 struct fdx_mmdb_resolver_ops {
     /* Makes value (zeroed, value_size bytes) from database record e; e NULL: no record. */
     void (*fill)(void *stage, MMDB_entry_s *e, void *value);
-    /* Makes value (zeroed) by the library's lookups; returns the prefix length of the network
+    /* Makes value (zeroed) by libmaxminddb's lookups; returns the prefix length of the network
      * around a that this answer holds for. Used where walks cannot be. */
-    unsigned (*library)(void *stage, const struct fdx_addr *a, void *value);
+    unsigned (*lookup)(void *stage, const struct fdx_addr *a, void *value);
     /* Writes the answer for the record's source or destination address. */
     void (*apply)(void *stage, struct fdx_slot *s, bool src, const void *value);
 };
 
 struct fdx_mmdb_resolver;
 
-/* db NULL: every miss of the address cache goes to ops->library (a stage that consults several
+/* db NULL: every miss of the address cache goes to ops->lookup (a stage that consults several
  * databases per address). NULL when out of memory. */
 struct fdx_mmdb_resolver *fdx_mmdb_resolver_new(const MMDB_s *db, size_t cache_entries,
                                                 size_t value_size,

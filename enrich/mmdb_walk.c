@@ -89,7 +89,7 @@ static bool lane_start(const struct fdx_mmdb_tree *t, const struct fdx_addr *a, 
     l->depth = 0;
     if (fdx_addr_is_v4(a)) {
         if (t->v4_answer != FDX_JUMP_DEEPER) {
-            /* As the library reports it: the IPv6 depth, read as an IPv4 prefix when it
+            /* As libmaxminddb reports it: the IPv6 depth, read as an IPv4 prefix when it
              * can be one (see fdx_mmdb_find). */
             *answer = t->v4_answer;
             *prefix = t->v4_depth <= 32 ? t->v4_depth : 0;
@@ -100,7 +100,7 @@ static bool lane_start(const struct fdx_mmdb_tree *t, const struct fdx_addr *a, 
         l->node = t->v4_node;
     } else {
         if (!t->ipv6) {
-            *answer = FDX_JUMP_EMPTY; /* the library refuses IPv6 in an IPv4 tree */
+            *answer = FDX_JUMP_EMPTY; /* libmaxminddb refuses IPv6 in an IPv4 tree */
             *prefix = 128;
             return false;
         }

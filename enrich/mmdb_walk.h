@@ -2,7 +2,7 @@
  * advances every address by one node and starts loading the next nodes before any is read,
  * so the memory misses of a large tree (one per level below the cached top) overlap instead of
  * following one another. Answers as the jump table gives them (FDX_JUMP_EMPTY or a data
- * offset), and the prefix length the library would report. */
+ * offset), and the prefix length libmaxminddb would report. */
 #ifndef FDX_MMDB_WALK_H
 #define FDX_MMDB_WALK_H
 
@@ -29,12 +29,12 @@ struct fdx_mmdb_tree {
 };
 
 /* Reads the tree's layout from db; false when the walk cannot be used (an unknown record
- * size, a broken tree): lookups then stay with the library. */
+ * size, a broken tree): lookups then stay with libmaxminddb. */
 bool fdx_mmdb_tree_init(struct fdx_mmdb_tree *t, const MMDB_s *db);
 
 /* Walks n (at most FDX_MMDB_LANES) addresses. answer[i] is FDX_JUMP_EMPTY, FDX_JUMP_DATA +
  * the record's data offset, or FDX_JUMP_DEEPER where the tree is invalid on that path (ask
- * the library, which reports the error); prefix[i] is the length, in the address's own
+ * libmaxminddb, which reports the error); prefix[i] is the length, in the address's own
  * family, of the network that answer covers. */
 void fdx_mmdb_tree_find(const struct fdx_mmdb_tree *t, const struct fdx_addr *const a[],
                         unsigned n, uint32_t answer[], unsigned prefix[]);

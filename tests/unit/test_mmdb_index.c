@@ -1,9 +1,9 @@
-/* The MMDB jump table and the lockstep tree walk against the library's own lookups, on every
+/* The MMDB jump table and the lockstep tree walk against libmaxminddb's own lookups, on every
  * MaxMind test database of the shared corpus (record sizes 24, 28 and 32, IPv4 and IPv6 trees)
  * and those built at test time.
  * - Jump table: a block the table answers as a whole gives, for addresses spread over it,
- *   exactly the library's record (or none) with a network of /16 or wider; a block it leaves
- *   to the walk is one where the library's networks are narrower.
+ *   exactly libmaxminddb's record (or none) with a network of /16 or wider; a block it leaves
+ *   to the walk is one where libmaxminddb's networks are narrower.
  * - Walk: for pseudo-random IPv4 and IPv6 addresses, walked 1 to 8 at a time, the same record
  *   (or none) and the same network prefix. */
 #include <dirent.h>
@@ -25,7 +25,7 @@ struct tally {
     uint64_t found, empty, corrupt, compared;
 };
 
-/* The library's answer for a: found or not, its data offset, and the prefix length in a's
+/* libmaxminddb's answer for a: found or not, its data offset, and the prefix length in a's
  * family (as the stages read it). */
 static bool lib_find(MMDB_s *db, const struct fdx_addr *a, uint32_t *offset, unsigned *prefix)
 {
@@ -71,7 +71,7 @@ static void check_family(MMDB_s *db, const struct fdx_mmdb_jump *j, bool v4, str
             t->block_addresses++;
             if (answer == FDX_JUMP_DEEPER) {
                 if (prefix <= FDX_JUMP_BITS) {
-                    fprintf(stderr, "%s: %s block %u left to the walk, library /%u\n", name,
+                    fprintf(stderr, "%s: %s block %u left to the walk, libmaxminddb /%u\n", name,
                             v4 ? "IPv4" : "IPv6", i, prefix);
                 }
                 CHECK_TRUE(prefix > FDX_JUMP_BITS);
@@ -121,7 +121,7 @@ static void check_walk(MMDB_s *db, const char *path, struct tally *t)
 {
     struct fdx_mmdb_tree tree;
     if (!fdx_mmdb_tree_init(&tree, db)) {
-        t->refused++; /* the stages keep the library's lookups for this one */
+        t->refused++; /* the stages keep libmaxminddb's lookups for this one */
         return;
     }
     t->walked++;
@@ -143,7 +143,7 @@ static void check_walk(MMDB_s *db, const char *path, struct tally *t)
             bool found = fdx_mmdb_find(db, &addrs[k], &e, &lib_prefix);
             t->compared++;
             if (answer[k] == FDX_JUMP_DEEPER) {
-                /* Only where the library itself fails (its error: not found, /128). */
+                /* Only where libmaxminddb itself fails (its error: not found, /128). */
                 t->corrupt++;
                 CHECK_TRUE(!found && lib_prefix == 128);
                 continue;
@@ -154,7 +154,7 @@ static void check_walk(MMDB_s *db, const char *path, struct tally *t)
                 CHECK_EQ_U64(e.offset, answer[k] - FDX_JUMP_DATA);
             }
             if (prefix[k] != lib_prefix) {
-                fprintf(stderr, "%s: address %u: prefix %u, library %u\n", path, i + k,
+                fprintf(stderr, "%s: address %u: prefix %u, libmaxminddb %u\n", path, i + k,
                         prefix[k], lib_prefix);
             }
             CHECK_EQ_U64(prefix[k], lib_prefix);
@@ -169,7 +169,7 @@ static void check_db(const char *path, bool broken, struct tally *t)
 {
     MMDB_s db;
     if (MMDB_open(path, MMDB_MODE_MMAP, &db) != MMDB_SUCCESS) {
-        return; /* the broken test databases the library refuses */
+        return; /* the broken test databases libmaxminddb refuses */
     }
     t->dbs++;
     if (!broken) {
@@ -218,7 +218,7 @@ static void test_every_test_database(void)
            "compared\n",
            (unsigned long long)t.blocks_answered, (unsigned long long)t.blocks_deeper,
            (unsigned long long)t.block_addresses);
-    printf("tree walk: %u of %u databases (%u left to the library), %llu addresses compared: "
+    printf("tree walk: %u of %u databases (%u left to libmaxminddb), %llu addresses compared: "
            "%llu found, %llu not found, %llu on broken paths\n",
            t.walked, t.dbs, t.refused, (unsigned long long)t.compared,
            (unsigned long long)t.found, (unsigned long long)t.empty,
@@ -248,7 +248,7 @@ static void test_city_known_blocks(void)
     MMDB_close(&db);
 }
 
-/* A tree with invalid records: the table answers nothing, so every lookup meets the library's
+/* A tree with invalid records: the table answers nothing, so every lookup meets libmaxminddb's
  * own error handling, as without the table. */
 static void test_broken_tree(void)
 {
