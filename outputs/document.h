@@ -43,7 +43,14 @@ struct fdx_doc_id_hash {
     unsigned n, done;
 };
 void fdx_doc_id_begin(struct fdx_doc_id_hash *h, const struct fdx_flow *f, bool on);
-void fdx_doc_id_step(struct fdx_doc_id_hash *h, unsigned count);
+void fdx__doc_id_absorb(struct fdx_doc_id_hash *h, unsigned count);
+/* Inline so that a document without an id (no output reads ids) pays no call per step. */
+static inline void fdx_doc_id_step(struct fdx_doc_id_hash *h, unsigned count)
+{
+    if (h->done < h->n) {
+        fdx__doc_id_absorb(h, count);
+    }
+}
 
 /* Time that names the record's index: end, else start, else export, else receive. */
 int64_t fdx_document_event_ms(const struct fdx_flow *f);

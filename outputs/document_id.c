@@ -58,7 +58,7 @@ void fdx_doc_id_begin(struct fdx_doc_id_hash *h, const struct fdx_flow *f, bool 
     h->n = n;
 }
 
-void fdx_doc_id_step(struct fdx_doc_id_hash *h, unsigned count)
+void fdx__doc_id_absorb(struct fdx_doc_id_hash *h, unsigned count)
 {
     unsigned end = FDX_MIN(h->done + count, h->n);
     uint64_t a = h->hi, b = h->lo;
