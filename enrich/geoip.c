@@ -49,7 +49,6 @@ struct custom {
 /* Everything reload replaces (allocated: the resolver keeps the address of db). */
 struct geo_state {
     MMDB_s db;
-    bool is_open;
     /* With custom mappings every address is looked up in all the databases through
      * libmaxminddb (their networks differ): no jump table or walks. */
     struct fdx_mmdb_resolver *res;
@@ -80,9 +79,7 @@ static void state_free(struct geo_state *st)
         return;
     }
     fdx_mmdb_resolver_free(st->res);
-    if (st->is_open) {
-        MMDB_close(&st->db);
-    }
+    MMDB_close(&st->db); /* a state exists only once its database is open */
     for (unsigned i = 0; i < st->ncustom; i++) {
         MMDB_close(&st->custom[i].db);
         free(st->custom[i].path_buf);
@@ -147,7 +144,6 @@ static struct geo_state *state_build(struct geoip *g, const struct geoip_conf *c
         free(st);
         return NULL;
     }
-    st->is_open = true;
     st->lang = strdup(c->language);
     if (st->lang == NULL) {
         fdx_err_set(err, "geoip: out of memory");
